@@ -1,0 +1,4 @@
+"""The text layer: normalization, tokenization, transliteration, detection.
+
+No module here imports torch or transformers.
+"""
