@@ -68,7 +68,8 @@ def transliterate(
     target: Annotated[str, typer.Option("--target", "-t", help="arabic | tifinagh | latin")] = "arabic",
 ) -> None:
     """Transliterate each line: Arabizi -> Arabic, Tifinagh <-> Latin (IRCAM)."""
-    from arapol.text.translit import SUPPORTED, transliterate as _transliterate
+    from arapol.text.translit import SUPPORTED
+    from arapol.text.translit import transliterate as _transliterate
 
     if (source, target) not in SUPPORTED:
         pairs = ", ".join(f"{s}->{t}" for s, t in sorted(SUPPORTED))
