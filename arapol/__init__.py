@@ -31,11 +31,28 @@ _LAZY = {
     "label_dataset": "arapol.integrations.datasets",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "ActorMention",
+    "Analysis",
+    "Detection",
+    "Pipeline",
+    "detect",
+    "find_actors",
+    "label_dataset",
+    "label_frame",
+    "load",
+    "normalize",
+    "segment_hashtag",
+    "tokenize",
+    "transliterate",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from arapol.actors import ActorMention, find_actors
+    from arapol.integrations.datasets import label_dataset
+    from arapol.integrations.pandas import label_frame
     from arapol.labels import Analysis
+    from arapol.pipeline import Pipeline, load
     from arapol.text.detect import Detection, detect
     from arapol.text.normalize import normalize
     from arapol.text.tokenize import segment_hashtag, tokenize
