@@ -13,7 +13,7 @@ app = typer.Typer(
 )
 
 # each module registers its commands on `app`
-from arapol.cli import text  # noqa: E402,F401
+from arapol.cli import corpus, label, text  # noqa: E402,F401
 
 
 def main() -> None:
