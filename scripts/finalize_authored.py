@@ -39,11 +39,15 @@ def main() -> None:
     args = parser.parse_args()
     reviews = read_reviews(args.annotations / "pass_r")
     kept, counts = [], {"kept": 0, "dropped": 0, "unreviewed": 0}
+    pairs: dict[str, list[tuple[str, str]]] = {f: [] for f in FIELDS}
     for source in args.sources:
         for i, line in enumerate(source.read_text("utf-8").splitlines()):
             post = json.loads(line)
             rid = f"authored:{source.stem}:{i:04d}"
             review = reviews.get(rid)
+            if review is not None:
+                for f in FIELDS:
+                    pairs[f].append((str(post[f]), str(getattr(review, f))))
             if review is None:
                 counts["unreviewed"] += 1
             elif not same(post, review):
@@ -55,7 +59,10 @@ def main() -> None:
                              "script": post.get("script"), "lang": post.get("lang"),
                              "era": post.get("era"), "split": split_of(rid)})
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), "utf-8")
-    print(json.dumps({"file": str(args.out), **counts}))
+    from sklearn.metrics import cohen_kappa_score
+
+    kappa = {f: round(cohen_kappa_score(*zip(*p, strict=True)), 3) for f, p in pairs.items() if p}
+    print(json.dumps({"file": str(args.out), **counts, "kappa_writer_vs_reviewer": kappa}))
 
 
 if __name__ == "__main__":
