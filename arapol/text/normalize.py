@@ -41,6 +41,12 @@ EXTRA_MARKS = "".join(chr(c) for c in (*range(0x0610, 0x061B), *range(0x0653, 0x
 
 # spans kept byte for byte (default/search) or replaced by placeholders (model)
 PROTECTED_RE = re.compile(f"(?P<url>{URL})|(?P<email>{EMAIL})|(?P<mention>{MENTION})")
+# the alternatives that cannot match are left out: scanning every word for "@" costs time
+_SPLIT_RES = {
+    (True, True): re.compile(f"({URL}|{EMAIL}|{MENTION})"),
+    (True, False): re.compile(f"({EMAIL}|{MENTION})"),
+    (False, True): re.compile(f"({URL})"),
+}
 PLACEHOLDERS = {"url": "<url>", "email": "<email>", "mention": "<user>"}
 
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
@@ -144,9 +150,11 @@ def collapse_repeats(text: str) -> str:
     >>> collapse_repeats("بزاااف goooal")
     'بزااف gooal'
     """
-    if _TRIPLE_RE.search(text) is None:
+    first = _TRIPLE_RE.search(text)
+    if first is None:
         return text
-    return _REPEAT_RE.sub(r"\1\1", text)
+    start = first.start()  # no letter run can begin before the first run of any character
+    return text[:start] + _REPEAT_RE.sub(r"\1\1", text[start:])
 
 
 def fold_search(text: str) -> str:
@@ -164,12 +172,16 @@ def fold_search(text: str) -> str:
 
 
 def _normalize_plain(text: str, preset: Preset) -> str:
-    text = strip_marks(normalize_unicode(text))
-    if preset.fold_search:
-        text = fold_search(text)
-    if preset.lowercase:
-        text = text.lower()
-    text = normalize_unicode(text)  # removing marks can leave a non-NFKC sequence
+    if text.isascii():  # ASCII is NFKC-stable and has no marks: only case, hashtags, repeats
+        if preset.lowercase:
+            text = text.lower()
+    else:
+        text = strip_marks(normalize_unicode(text))
+        if preset.fold_search:
+            text = fold_search(text)
+        if preset.lowercase:
+            text = text.lower()
+        text = normalize_unicode(text)  # removing marks can leave a non-NFKC sequence
     if preset.split_hashtags and "_" in text:
         text = _HASHTAG_US_RE.sub(" ", text)
     return collapse_repeats(text)
@@ -185,13 +197,19 @@ def normalize(text: str, preset: str = "default") -> str:
         spec = PRESETS[preset]
     except KeyError:
         raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}") from None
-    if not ("@" in text or "://" in text or "www." in text):
+    has_at, has_url = "@" in text, "://" in text or "www." in text
+    if not (has_at or has_url):
         return _normalize_plain(text, spec)
-    parts: list[str] = []
-    last = 0
-    for m in PROTECTED_RE.finditer(text):
-        parts.append(_normalize_plain(text[last:m.start()], spec))
-        parts.append(PLACEHOLDERS[m.lastgroup] if spec.placeholders else m.group())
-        last = m.end()
-    parts.append(_normalize_plain(text[last:], spec))
+    parts = _SPLIT_RES[has_at, has_url].split(text)  # plain, protected, plain, protected, ..., plain
+    for i in range(0, len(parts), 2):
+        parts[i] = _normalize_plain(parts[i], spec)
+    if spec.placeholders:
+        for i in range(1, len(parts), 2):
+            parts[i] = _placeholder(parts[i])
     return "".join(parts)
+
+
+def _placeholder(span: str) -> str:
+    if span[0] == "@":
+        return PLACEHOLDERS["mention"]
+    return PLACEHOLDERS["email" if "@" in span and "://" not in span else "url"]
