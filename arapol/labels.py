@@ -16,6 +16,7 @@ from arapol.actors import ActorMention
 
 __all__ = [
     "POLITICAL_TARGETS",
+    "ROW_COLUMNS",
     "Analysis",
     "AttackResult",
     "SloganResult",
@@ -97,6 +98,46 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (enums as their values)."""
         return asdict(self, dict_factory=_json_ready)
+
+    def to_row(self) -> dict[str, Any]:
+        """The flat columns of ``arapol label`` (see ROW_COLUMNS); labels are None on error,
+        actors/script/lang are None when the text could not be read at all.
+
+        >>> Analysis(text=None, error="text is empty").to_row()["error"]
+        'text is empty'
+        """
+        stance, slogan, attack = self.stance, self.slogan, self.attack
+        return {
+            "stance": stance.label.value if stance else None,
+            "stance_target": stance.target if stance else None,
+            "stance_score": stance.score if stance else None,
+            "slogan": slogan.label if slogan else None,
+            "slogan_score": slogan.score if slogan else None,
+            "attack": attack.label if attack else None,
+            "attack_score": attack.score if attack else None,
+            "attack_targets": list(attack.targets) if attack else None,
+            "actors": None if self.script is None else list(dict.fromkeys(m.actor for m in self.actors)),
+            "script": self.script,
+            "lang": self.lang,
+            "error": self.error,
+        }
+
+
+# flat output columns of ``Analysis.to_row`` and ``arapol label``, with their types
+ROW_COLUMNS: dict[str, str] = {
+    "stance": "str",
+    "stance_target": "str",
+    "stance_score": "float",
+    "slogan": "bool",
+    "slogan_score": "float",
+    "attack": "bool",
+    "attack_score": "float",
+    "attack_targets": "list[str]",
+    "actors": "list[str]",
+    "script": "str",
+    "lang": "str",
+    "error": "str",
+}
 
 
 def _json_ready(items: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -1,0 +1,357 @@
+"""Load a model and label posts: ``nlp = arapol.load(); nlp("...")``.
+
+>>> import tempfile, warnings
+>>> from arapol.modeling.tiny import make_random_model
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     nlp = load(make_random_model(tempfile.mkdtemp()))
+>>> a = nlp("صوتوا على الحمامة", target="RNI")
+>>> a.stance.target, a.stance.label in ("favor", "against", "none"), a.error
+('RNI', True, None)
+>>> nlp(None).error
+'text is missing (None)'
+
+Each post goes preprocess -> forward -> postprocess:
+
+- preprocess (Python, per post): ``normalize(text, "model")`` for the model, ``tokenize``,
+  ``detect`` and ``find_actors`` on the text as written. The stance target is the one given,
+  else the post's main actor (``main_actor``). A post that names no actor and gets no target
+  has stance ``none`` toward ``None`` with score 1.0 and empty ``scores``: by the label
+  scheme, a post that evaluates no actor is ``none``; the model is not asked.
+- forward (batched, in a worker thread so that it overlaps with the preprocessing of the
+  next window of ``batch_size * WINDOW_BATCHES`` posts): identical model texts within a
+  window are encoded once; posts are sorted by token length into batches (little
+  padding); ``torch.inference_mode``. The stance head scores every actor in the same pass.
+- postprocess: temperature-calibrated probabilities rounded to 4 decimals, labels from
+  the config thresholds (a score equal to the threshold is positive). An attack always
+  names at least one actor: those above the ``attack_targets`` threshold, else the top one.
+
+Bad input (None, NaN, not a string, empty, unknown target) gives an Analysis with ``error``
+set and no labels; it never raises. Outputs are deterministic: the same posts in the same
+order give the same results; scores of a post batched with different posts agree to the
+4th decimal (float sums over padded batches differ in the last bits).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from arapol.actors import find_actors, main_actor
+from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
+from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
+from arapol.text.detect import detect
+from arapol.text.normalize import normalize
+from arapol.text.tokenize import tokenize
+
+__all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "arapol-base"
+DEFAULT_BATCH_SIZE = 64
+WINDOW_BATCHES = 16  # posts sorted by length together: batch_size * WINDOW_BATCHES
+CHARS_PER_TOKEN = 16  # model text is cut at max_length * this many characters before tokenizing
+DECIMALS = 4
+
+
+class UntrainedModelWarning(UserWarning):
+    """The model has random weights: its labels mean nothing."""
+
+
+def resolve_model(name_or_path: str | Path | None = None, revision: str | None = None,
+                  cache_dir: str | Path | None = None) -> Path:
+    """Model directory for the bundled default (None), a local path or a Hub repo id.
+
+    >>> resolve_model("no/such/dir/here")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: model directory no/such/dir/here does not exist
+    """
+    if name_or_path is None:
+        if not (DEFAULT_MODEL_DIR / "config.json").is_file():
+            raise FileNotFoundError(
+                f"no default model is bundled with arapol yet ({DEFAULT_MODEL_DIR} is missing). "
+                "Pass a model directory or a Hugging Face Hub repo id: arapol.load('path/to/model') "
+                "or `arapol label --model PATH_OR_REPO_ID`.")
+        return DEFAULT_MODEL_DIR
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path
+    from arapol.hub import HubError, download_model, is_repo_id
+
+    if not (isinstance(name_or_path, str) and is_repo_id(name_or_path)):
+        raise FileNotFoundError(f"model directory {name_or_path} does not exist")
+    try:
+        return download_model(name_or_path, revision=revision, cache_dir=cache_dir)
+    except HubError as e:
+        raise HubError(f"{e}; nor is there a local directory {name_or_path!r}") from e
+
+
+def default_threads() -> int:
+    """torch threads: one less than the usable cores (that core preprocesses), at least 1.
+
+    >>> default_threads() >= 1
+    True
+    """
+    return max(1, len(os.sched_getaffinity(0)) - 1)
+
+
+def load(name_or_path: str | Path | None = None, revision: str | None = None,
+         device: str | None = None, *, cache_dir: str | Path | None = None,
+         threads: int | None = None) -> Pipeline:
+    """Load a pipeline: bundled default, local model directory or Hub repo id.
+
+    ``threads`` sets ``torch.set_num_threads`` (process-wide); default: :func:`default_threads`.
+    """
+    directory = resolve_model(name_or_path, revision=revision, cache_dir=cache_dir)
+    torch.set_num_threads(threads or default_threads())
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    loaded = load_model(directory, device=device)
+    if not loaded.config.trained:
+        warnings.warn(f"{directory} has RANDOM weights (trained: false); its labels mean nothing",
+                      UntrainedModelWarning, stacklevel=2)
+    return Pipeline(loaded, device)
+
+
+def _missing(value: Any) -> str | None:
+    """How a missing value is spelled (None, NaN, pandas.NA), or None if it is not missing."""
+    if value is None:
+        return "None"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if type(value).__name__ == "NAType":
+        return "NA"
+    return None
+
+
+def _text_error(text: Any) -> str | None:
+    if (missing := _missing(text)) is not None:
+        return f"text is missing ({missing})"
+    if not isinstance(text, str):
+        return f"text is not a string ({type(text).__name__})"
+    if not text.strip():
+        return "text is empty"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"text has a lone surrogate at {e.start} (invalid UTF-8 in the input?)"
+    return None
+
+
+def _no_target(target: Any) -> bool:
+    return _missing(target) is not None or (isinstance(target, str) and not target.strip())
+
+
+class Pipeline:
+    """Callable labeller; see the module docstring. Build it with :func:`load`."""
+
+    def __init__(self, loaded: LoadedModel, device: str = "cpu") -> None:
+        self.loaded = loaded
+        self.config = loaded.config
+        self.device = device
+        self._actor_index = {a: i for i, a in enumerate(self.config.actors)}
+        self._max_chars = self.config.max_length * CHARS_PER_TOKEN
+        self._check_text_layer()
+
+    def __repr__(self) -> str:
+        return f"Pipeline({str(self.loaded.directory)!r}, trained={self.config.trained})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pickled as (directory, device, weights sha256): cheap for datasets.map(num_proc=...)
+        # and multiprocessing, and the hash makes datasets' cache key follow the weights
+        weights = self.loaded.files[WEIGHTS_FILE]["sha256"]
+        return _reload, (str(self.loaded.directory), self.device, weights)
+
+    def _check_text_layer(self) -> None:
+        """Fail at load time, not on every post, when the text layer is broken (missing data)."""
+        analysis, _ = self._prepare("الحكومة l7koma ⴰⵣⵓⵍ", None)
+        if analysis.error is not None:
+            raise RuntimeError(f"arapol's text layer does not work here: {analysis.error}")
+
+    @property
+    def trained(self) -> bool:
+        """False for a model with random weights."""
+        return self.config.trained
+
+    def __call__(self, texts: Any, target: str | None = None, targets: Sequence[Any] | None = None,
+                 batch_size: int = DEFAULT_BATCH_SIZE) -> Analysis | list[Analysis]:
+        """One post -> Analysis; a list (or any iterable) of posts -> list of Analysis.
+
+        ``target`` applies to every post; ``targets`` gives one per post (None: main actor).
+        """
+        if isinstance(texts, str | bytes) or not isinstance(texts, Iterable):
+            return next(self.pipe([texts], [target], batch_size=batch_size))
+        texts = list(texts)
+        if targets is None:
+            targets = [target] * len(texts)
+        elif len(targets) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(targets)} targets")
+        return list(self.pipe(texts, targets, batch_size=batch_size))
+
+    def pipe(self, texts: Iterable[Any], targets: Iterable[Any] | None = None,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Analysis]:
+        """Lazily label a stream of posts in order, holding at most two windows of posts.
+
+        One window's forward pass (torch, a worker thread) overlaps with the Python
+        preprocessing of the next.
+        """
+        windows = self._windows(texts, targets, batch_size * WINDOW_BATCHES)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arapol-forward")
+        try:
+            pending: tuple[list[tuple[Analysis, str | None]], dict[str, int], Future[Any] | None] | None = None
+            for chunk, chunk_targets in windows:
+                prepared, unique = self._prepare_window(chunk, chunk_targets)
+                future = pool.submit(self._forward, list(unique), batch_size) if unique else None
+                if pending is not None:
+                    yield from self._finish(pending[0], pending[1], pending[2])
+                pending = (prepared, unique, future)
+            if pending is not None:
+                yield from self._finish(pending[0], pending[1], pending[2])
+        finally:
+            # no join: an abandoned generator may be finalized by the garbage collector in
+            # any thread, the worker's own included; the worker exits when its job is done
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    def _windows(texts: Iterable[Any], targets: Iterable[Any] | None,
+                 size: int) -> Iterator[tuple[list[Any], list[Any]]]:
+        text_iter = iter(texts)
+        target_iter = iter(targets) if targets is not None else None
+        while chunk := list(islice(text_iter, size)):
+            chunk_targets = (list(islice(target_iter, len(chunk))) if target_iter is not None
+                             else [None] * len(chunk))
+            if len(chunk_targets) != len(chunk):
+                raise ValueError("targets ran out before texts")
+            yield chunk, chunk_targets
+
+    # -- preprocess ------------------------------------------------------------------------
+
+    def _resolve_target(self, target: Any, analysis: Analysis) -> tuple[str | None, str | None]:
+        """(actor id or None, error or None)."""
+        if _no_target(target):
+            actor = main_actor(analysis.actors)
+            if actor is None:
+                return None, None
+        elif not isinstance(target, str):
+            return None, f"target is not a string ({type(target).__name__})"
+        else:
+            actor = target.strip().upper()
+        if actor not in self._actor_index:
+            return None, f"unknown target {actor!r}; this model knows {', '.join(self.config.actors)}"
+        return actor, None
+
+    def _prepare(self, text: Any, target: Any) -> tuple[Analysis, str | None]:
+        """A partial Analysis (or one with ``error``) and the stance target."""
+        error = _text_error(text)
+        if error is not None:
+            return Analysis(text=text if isinstance(text, str) else None, error=error), None
+        try:
+            detection = detect(text)
+            analysis = Analysis(
+                text=text,
+                normalized=normalize(text, self.config.normalize_preset),
+                tokens=tokenize(text),
+                script=detection.script,
+                lang=detection.lang,
+                actors=find_actors(text),
+            )
+        except Exception as e:  # one unprocessable post never stops a batch
+            return Analysis(text=text, error=f"preprocessing failed: {type(e).__name__}: {e}"), None
+        if not analysis.normalized.strip():
+            analysis.error = "text is empty after normalization"
+            return analysis, None
+        actor, analysis.error = self._resolve_target(target, analysis)
+        return analysis, actor
+
+    # -- forward ---------------------------------------------------------------------------
+
+    def _batches(self, ids: list[list[int]], batch_size: int) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+        """(positions, input_ids, attention_mask) batches of similar length."""
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), batch_size):
+            positions = order[start:start + batch_size]
+            width = len(ids[positions[-1]])
+            input_ids = np.full((len(positions), width), self.loaded.pad_id, dtype=np.int64)
+            mask = np.zeros((len(positions), width), dtype=np.int64)
+            for row, i in enumerate(positions):
+                input_ids[row, :len(ids[i])] = ids[i]
+                mask[row, :len(ids[i])] = 1
+            yield positions, torch.from_numpy(input_ids), torch.from_numpy(mask)
+
+    def _forward(self, model_texts: list[str], batch_size: int) -> dict[str, np.ndarray]:
+        """Calibrated, rounded probabilities for each text: stance (N, A, S) and the rest."""
+        ids = [e.ids for e in self.loaded.tokenizer.encode_batch(model_texts)]
+        n, n_actors = len(ids), len(self.config.actors)
+        out = {
+            "stance": np.empty((n, n_actors, len(self.config.stance_labels)), dtype=np.float32),
+            "slogan": np.empty(n, dtype=np.float32),
+            "attack": np.empty(n, dtype=np.float32),
+            "attack_targets": np.empty((n, n_actors), dtype=np.float32),
+        }
+        model = self.loaded.model
+        with torch.inference_mode():
+            for positions, input_ids, mask in self._batches(ids, batch_size):
+                probs = model.probabilities(model(input_ids.to(self.device), mask.to(self.device)))
+                for name, array in out.items():
+                    array[positions] = getattr(probs, name).float().cpu().numpy()
+        return {name: np.round(array.astype(np.float64), DECIMALS) for name, array in out.items()}
+
+    # -- postprocess -----------------------------------------------------------------------
+
+    def _stance(self, probs: list[list[float]] | None, actor: str | None) -> StanceResult:
+        if actor is None or probs is None:
+            return StanceResult(Stance.NONE, None, 1.0, {})
+        row = probs[self._actor_index[actor]]
+        best = max(range(len(row)), key=row.__getitem__)
+        labels = self.config.stance_labels
+        return StanceResult(Stance(labels[best]), actor, row[best], dict(zip(labels, row, strict=True)))
+
+    def _attack(self, score: float, per_actor: list[float]) -> AttackResult:
+        if score < self.config.thresholds["attack"]:
+            return AttackResult(False, score, [])
+        threshold = self.config.thresholds["attack_targets"]
+        targets = [a for a, p in zip(self.config.actors, per_actor, strict=True) if p >= threshold]
+        if not targets:
+            targets = [self.config.actors[max(range(len(per_actor)), key=per_actor.__getitem__)]]
+        return AttackResult(True, score, targets)
+
+    def _prepare_window(self, texts: Sequence[Any], targets: Sequence[Any],
+                        ) -> tuple[list[tuple[Analysis, str | None]], dict[str, int]]:
+        """Prepared posts, and the distinct model texts among them (each run once)."""
+        prepared = [self._prepare(text, target) for text, target in zip(texts, targets, strict=True)]
+        unique: dict[str, int] = {}
+        for analysis, _ in prepared:
+            if analysis.error is None:
+                unique.setdefault(analysis.normalized[:self._max_chars], len(unique))
+        return prepared, unique
+
+    def _finish(self, prepared: list[tuple[Analysis, str | None]], unique: dict[str, int],
+                forward: Future[dict[str, np.ndarray]] | None) -> list[Analysis]:
+        if forward is None:
+            return [analysis for analysis, _ in prepared]
+        probs = {name: array.tolist() for name, array in forward.result().items()}
+        for analysis, actor in prepared:
+            if analysis.error is not None:
+                continue
+            u = unique[analysis.normalized[:self._max_chars]]
+            analysis.stance = self._stance(probs["stance"][u], actor)
+            slogan = probs["slogan"][u]
+            analysis.slogan = SloganResult(slogan >= self.config.thresholds["slogan"], slogan)
+            analysis.attack = self._attack(probs["attack"][u], probs["attack_targets"][u])
+        return [analysis for analysis, _ in prepared]
+
+def _reload(directory: str, device: str, weights_sha256: str) -> Pipeline:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UntrainedModelWarning)
+        nlp = load(directory, device=device)
+    if nlp.loaded.files[WEIGHTS_FILE]["sha256"] != weights_sha256:
+        raise RuntimeError(f"the weights in {directory} changed since this pipeline was pickled")
+    return nlp

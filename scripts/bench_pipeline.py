@@ -1,0 +1,218 @@
+"""Benchmark ``arapol label`` against a transformers text-classification pipeline.
+
+    python scripts/bench_pipeline.py                      # bundled model, else a random stand-in
+    python scripts/bench_pipeline.py --model PATH --with-1m
+
+1. 20,000 posts: text columns of shared data sets (``--data``) plus synthetic posts
+   (Arabizi, Tifinagh, French, hashtags, URLs), written to ``--work`` (git-ignored).
+2. ``arapol label`` on them in a subprocess: posts/s (end to end, and the labelling loop
+   as the command reports it) and peak RSS (``os.wait4``'s ``ru_maxrss``).
+3. A ``transformers`` ``pipeline("text-classification")`` with a BERT-base-sized model
+   (``BertConfig()`` sizes, random weights, the stand-in's tokenizer) on a subset with 1
+   and 2 torch threads, extrapolated to the full set; same 64-token truncation.
+4. Per-post cost of ``arapol label`` at 1k, 10k and 100k posts (1M with --with-1m).
+
+Without ``--model`` and without a bundled model, a model with RANDOM weights of the size
+arapol's encoder aims at (4 layers x 256) stands in: the numbers are for speed only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from itertools import cycle, islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# (file under --data, text column)
+SOURCES = [
+    ("elecmorocco2016/elecmorocco2016.csv", "text"),
+    ("myc/myc_cleaned.csv", "text"),
+    ("mac/mac_corpus.csv", "text"),
+    ("omcd/omcd_train.csv", "text"),
+    ("msac/msac.csv", "text"),
+]
+SYNTHETIC_SHARE = 0.15
+# made-up fragments for synthetic posts (scripts and forms the data sets lack)
+FRAGMENTS = [
+    "l7koma", "3lach", "ma dartch", "chi 7aja", "ghadi nsawet", "3la", "lmisbah", "akhannouch",
+    "ⴰⵣⵓⵍ", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "azul fellawen", "franchement", "le gouvernement", "les élections",
+    "#تعاقد_من_أجل_الكرامة", "#VoteRNI2021", "https://example.ma/p/123", "@someone", "😡", "👍🏽",
+    "الحكومة", "صوتوا على", "الحمامة", "بنكيران", "الجرار", "الانتخابات", "فاشلة", "bravo",
+]
+
+
+def gather_posts(data: Path, n: int, seed: int = 0) -> tuple[list[str], str]:
+    """``n`` posts: real texts from ``data`` plus SYNTHETIC_SHARE made-up ones, shuffled."""
+    rng = random.Random(seed)
+    real: list[str] = []
+    for name, column in SOURCES:
+        path = data / name
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                real += [row[column] for row in csv.DictReader(handle) if row.get(column, "").strip()]
+    rng.shuffle(real)
+    n_real = min(len(real), int(n * (1 - SYNTHETIC_SHARE)))
+    synthetic = [" ".join(rng.choices(FRAGMENTS, k=rng.randint(3, 14))) for _ in range(n - n_real)]
+    posts = real[:n_real] + synthetic
+    rng.shuffle(posts)
+    return posts, f"{n_real:,} from {data} + {len(synthetic):,} synthetic"
+
+
+def write_jsonl(path: Path, posts: list[str], n: int) -> Path:
+    """``n`` rows cycling over ``posts`` (windows of 1,024 rows never repeat a post)."""
+    with path.open("w", encoding="utf-8") as out:
+        for i, text in enumerate(islice(cycle(posts), n)):
+            out.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + system time of the child
+    peak_rss_mib: float
+    stderr: str
+
+
+def run_measured(command: list[str]) -> Run:
+    """Run a command; wall time, CPU time and peak RSS (ru_maxrss of this child, via os.wait4)."""
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        process = subprocess.Popen(command, stdout=devnull, stderr=subprocess.PIPE)
+        stderr = process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:4]} failed ({process.returncode}):\n{stderr}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr)
+
+
+def loop_rate(stderr: str) -> float:
+    """posts/s of the labelling loop, from the summary line of ``arapol label``."""
+    for line in stderr.splitlines():
+        if line.startswith("arapol label:") and "posts/s" in line:
+            return float(line.rsplit(",", 1)[1].split()[0].replace(",", ""))
+    raise ValueError(f"no summary in: {stderr[-500:]}")
+
+
+def label_command(source: Path, model: Path, threads: int, batch_size: int) -> list[str]:
+    return [sys.executable, "-c", "from arapol.cli import main; main()", "label", str(source),
+            "-o", str(source.with_suffix(".out.jsonl")), "--model", str(model),
+            "--threads", str(threads), "--batch-size", str(batch_size)]
+
+
+def stand_in_model(work: Path, posts: list[str]) -> Path:
+    """A RANDOM-weight model of the intended size, tokenizer trained on the bench posts."""
+    from arapol.modeling.tiny import make_random_model
+
+    path = work / "random-small"
+    if not (path / "manifest.json").is_file():
+        make_random_model(path, size="small", texts=posts, vocab_size=16000, max_length=64)
+    return path
+
+
+def baseline(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
+    """(subprocess) transformers text-classification, BERT-base sizes, random weights."""
+    import torch
+    from transformers import (
+        BertConfig,
+        BertForSequenceClassification,
+        PreTrainedTokenizerFast,
+        pipeline,
+    )
+
+    torch.set_num_threads(threads)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="[PAD]",
+                                        unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
+    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
+    with source.open(encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in islice(handle, n)]
+    started = time.perf_counter()
+    classify(texts, batch_size=batch_size, truncation=True, max_length=64)
+    print(f"baseline loop: {n} posts in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model directory (default: bundled, else a random stand-in)")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--work", type=Path, default=ROOT / "work" / "bench")
+    parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument("--baseline-posts", type=int, default=1_000)
+    parser.add_argument("--threads", type=int, help="torch threads of arapol label (default: its own)")
+    parser.add_argument("--baseline-threads", default="1,2", help="torch threads to try for transformers")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--scales", default="1000,10000,100000")
+    parser.add_argument("--with-1m", action="store_true", help="also 1,000,000 posts (about 15-20 min)")
+    parser.add_argument("--baseline", nargs=2, help=argparse.SUPPRESS)  # internal: MODEL_DIR SOURCE
+    args = parser.parse_args()
+    if args.baseline:
+        baseline(Path(args.baseline[0]), Path(args.baseline[1]), args.baseline_posts, args.threads, args.batch_size)
+        return
+
+    from arapol.pipeline import default_threads
+
+    threads = args.threads or default_threads()
+    args.work.mkdir(parents=True, exist_ok=True)
+    posts, origin = gather_posts(args.data, args.posts)
+    bundled = ROOT / "models" / "arapol-base"
+    model = args.model or (bundled if (bundled / "manifest.json").is_file() else None)
+    note = ""
+    if model is None:
+        model = stand_in_model(args.work, posts)
+        note = " (RANDOM WEIGHTS, 4 layers x 256, standing in until a trained model is bundled: speed only)"
+    print(f"machine: {len(os.sched_getaffinity(0))} usable CPUs, load average before start "
+          f"{os.getloadavg()[0]:.1f} (other processes share the CPUs)")
+    print(f"posts: {len(posts):,} ({origin}); model: {model}{note}")
+
+    source = write_jsonl(args.work / f"posts-{len(posts)}.jsonl", posts, len(posts))
+    arapol = run_measured(label_command(source, model, threads, args.batch_size))
+    arapol_rate = loop_rate(arapol.stderr)
+    print(f"arapol label ({threads} torch thread(s) + 1 preprocessing thread): {len(posts):,} posts in "
+          f"{arapol.seconds:.1f} s = {len(posts) / arapol.seconds:.0f} posts/s end to end, "
+          f"{arapol_rate:,.0f} posts/s labelling loop; CPU {arapol.cpu_seconds:.1f} s; "
+          f"peak RSS {arapol.peak_rss_mib:,.0f} MiB")
+
+    n = min(args.baseline_posts, len(posts))
+    best = 0.0
+    for hf_threads in (int(t) for t in args.baseline_threads.split(",")):
+        hf = run_measured([sys.executable, __file__, "--baseline", str(model), str(source), "--baseline-posts",
+                           str(n), "--threads", str(hf_threads), "--batch-size", str(args.batch_size)])
+        hf_rate = n / float(hf.stderr.split(" posts in ")[1].split()[0])
+        best = max(best, hf_rate)
+        print(f"transformers pipeline ({hf_threads} torch thread(s); BERT-base sizes, random weights, one head, "
+              f"no text layer): {n:,} posts, {hf_rate:.1f} posts/s loop -> {len(posts):,} posts extrapolated "
+              f"{len(posts) / hf_rate / 60:.1f} min; peak RSS {hf.peak_rss_mib:,.0f} MiB")
+    print(f"ratio (labelling loops): arapol label = {arapol_rate / best:.1f}x the best transformers run")
+
+    scales = [int(s) for s in args.scales.split(",")] + ([1_000_000] if args.with_1m else [])
+    print("per-post cost of arapol label (labelling loop; end to end adds startup; CPU: user+system "
+          "time of the process, marginal = extra CPU per extra post since the previous size):")
+    previous: tuple[int, float] | None = None
+    for size in scales:
+        path = write_jsonl(args.work / f"scale-{size}.jsonl", posts, size)
+        run = run_measured(label_command(path, model, threads, args.batch_size))
+        rate = loop_rate(run.stderr)
+        marginal = "" if previous is None else \
+            f", marginal {(run.cpu_seconds - previous[1]) / (size - previous[0]) * 1e6:,.0f} us CPU/post"
+        print(f"  {size:>9,} posts: {1e6 / rate:6.0f} us/post ({rate:,.0f} posts/s); end to end "
+              f"{run.seconds:.1f} s; CPU {run.cpu_seconds:.1f} s{marginal}; peak RSS "
+              f"{run.peak_rss_mib:,.0f} MiB; load average now {os.getloadavg()[0]:.1f}")
+        previous = (size, run.cpu_seconds)
+        path.unlink()
+        path.with_suffix(".out.jsonl").unlink()
+
+
+if __name__ == "__main__":
+    main()
