@@ -60,3 +60,27 @@ def test_help_answers():
     proc = subprocess.run([sys.executable, "-m", "arapol", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
     assert "normalize" in proc.stdout
+
+
+def test_transliterate_both_directions():
+    result = run(["transliterate", "--source", "latin", "--target", "tifinagh"], "azul\n".encode())
+    assert result.exit_code == 0 and result.stdout == "ⴰⵣⵓⵍ\n"
+    result = run(["transliterate", "--source", "arabizi", "--target", "arabic"], "3lach\n".encode())
+    assert result.exit_code == 0 and result.stdout.strip().startswith("ع")
+
+
+def test_transliterate_unsupported_pair_is_a_usage_error():
+    assert run(["transliterate", "--source", "arabic", "--target", "tifinagh"], b"x\n").exit_code != 0
+
+
+def test_detect_one_object_per_line():
+    result = run(["detect"], "ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ\nl7koma dyal akhannouch fachla\n".encode())
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(r["script"], r["lang"]) for r in rows] == [("tifinagh", "amazigh"), ("latin", "darija")]
+
+
+def test_actors_one_array_per_line():
+    result = run(["actors"], "صوتوا على الحمامة\nhello\n".encode())
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [m["actor"] for m in rows[0]] == ["RNI"] and rows[1] == []
+    assert rows[0][0]["surface"] == "الحمامة"
