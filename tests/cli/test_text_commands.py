@@ -63,9 +63,9 @@ def test_help_answers():
 
 
 def test_transliterate_both_directions():
-    result = run(["transliterate", "--source", "latin", "--target", "tifinagh"], "azul\n".encode())
+    result = run(["transliterate", "--source", "latin", "--target", "tifinagh"], b"azul\n")
     assert result.exit_code == 0 and result.stdout == "ⴰⵣⵓⵍ\n"
-    result = run(["transliterate", "--source", "arabizi", "--target", "arabic"], "3lach\n".encode())
+    result = run(["transliterate", "--source", "arabizi", "--target", "arabic"], b"3lach\n")
     assert result.exit_code == 0 and result.stdout.strip().startswith("ع")
 
 
