@@ -152,6 +152,29 @@ def load_checkpoint(ckpt: Path, model, optimizer) -> dict:
     return state
 
 
+def epoch_batches(encoded: list[list[int]], size: int, seed: int) -> list[list[int]]:
+    """Shuffled batches of similar lengths (less padding): sort within windows of 32 batches."""
+    rng = random.Random(seed)
+    order = rng.sample(range(len(encoded)), len(encoded))
+    window = size * 32
+    batches = []
+    for w in range(0, len(order) - size + 1, window):
+        chunk = sorted(order[w : w + window], key=lambda i: len(encoded[i]))
+        batches += [chunk[b : b + size] for b in range(0, len(chunk) - size + 1, size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def masked_lm_loss(model, batch: dict):
+    """MLM loss with the vocabulary projection computed only at masked positions."""
+    import torch.nn.functional as F
+
+    hidden = model.bert(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])[0]
+    picked = batch["labels"] != -100
+    logits = model.cls(hidden[picked])
+    return F.cross_entropy(logits, batch["labels"][picked])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -171,7 +194,10 @@ def main() -> None:
     parser.add_argument("--checkpoint-every", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, no training")
     args = parser.parse_args()
+    if args.export_only:
+        args.max_minutes = 0
 
     import torch
     from transformers import (
@@ -217,19 +243,18 @@ def main() -> None:
         print(f"resumed at step {state['step']} ({state['seconds'] / 3600:.2f} h trained)", flush=True)
 
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
-    encoded = tokenizer(texts, truncation=True, max_length=args.max_length)["input_ids"]
-    per_epoch = len(encoded) // args.batch_size
+    encoded = [] if args.export_only else tokenizer(texts, truncation=True, max_length=args.max_length)["input_ids"]
     model.train()
-    start, running, order, order_epoch = time.time(), [], [], -1
+    per_epoch = len(epoch_batches(encoded, args.batch_size, args.seed)) if not args.export_only else 1
+    start, running, batches, batches_epoch = time.time(), [], [], -1
     while state["step"] < args.max_steps and (time.time() - start) / 60 < args.max_minutes:
         step = state["step"]
         epoch, offset = divmod(step, per_epoch)
-        if epoch != order_epoch:
-            order, order_epoch = random.Random(args.seed + epoch).sample(range(len(encoded)), len(encoded)), epoch
-        ids = [{"input_ids": encoded[i]} for i in order[offset * args.batch_size:(offset + 1) * args.batch_size]]
+        if epoch != batches_epoch:
+            batches, batches_epoch = epoch_batches(encoded, args.batch_size, args.seed + epoch), epoch
         torch.manual_seed(args.seed * 1_000_003 + step)  # masking is reproducible on resume
-        batch = collator(ids)
-        loss = model(**batch).loss
+        batch = collator([{"input_ids": encoded[i]} for i in batches[offset]])
+        loss = masked_lm_loss(model, batch)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -247,7 +272,8 @@ def main() -> None:
         if state["step"] % args.checkpoint_every == 0:
             save_checkpoint(ckpt, model, optimizer, {**state, "seconds": state["seconds"] + time.time() - start})
     state["seconds"] += time.time() - start
-    save_checkpoint(ckpt, model, optimizer, state)
+    if not args.export_only:
+        save_checkpoint(ckpt, model, optimizer, state)
     print(f"stopped at step {state['step']} after {state['seconds'] / 3600:.2f} h of training", flush=True)
     if args.export:
         args.export.mkdir(parents=True, exist_ok=True)
