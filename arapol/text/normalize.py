@@ -176,12 +176,22 @@ def _normalize_plain(text: str, preset: Preset) -> str:
         if preset.lowercase:
             text = text.lower()
     else:
-        text = strip_marks(normalize_unicode(text))
+        if not unicodedata.is_normalized("NFKC", text):
+            text = normalize_unicode(text)
+        found = _default_re().findall(text)
+        if found:
+            mapping = _default_map()
+            for char in set(found):
+                text = text.replace(char, mapping[char])
+        joiner = ZWJ in text
+        if joiner:
+            text = _ZWJ_STRAY_RE.sub("", text)
         if preset.fold_search:
             text = fold_search(text)
         if preset.lowercase:
             text = text.lower()
-        text = normalize_unicode(text)  # removing marks can leave a non-NFKC sequence
+        if found or joiner or preset.fold_search or preset.lowercase:
+            text = normalize_unicode(text)  # removing marks can leave a non-NFKC sequence
     if preset.split_hashtags and "_" in text:
         text = _HASHTAG_US_RE.sub(" ", text)
     return collapse_repeats(text)

@@ -104,3 +104,13 @@ def test_idempotent_on_tricky_alphabet(text):
     for preset in PRESETS:
         once = normalize(text, preset)
         assert normalize(once, preset) == once
+
+
+@pytest.mark.parametrize("text", ["a\u200d\u0301", "a\u200b\u0301", "ـ\u0654ا", "\u0627\u200c\u0653"])
+def test_removal_never_leaves_non_nfkc(text):
+    import unicodedata
+
+    for preset in PRESETS:
+        once = normalize(text, preset)
+        assert unicodedata.is_normalized("NFKC", once)
+        assert normalize(once, preset) == once
