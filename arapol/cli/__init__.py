@@ -19,3 +19,4 @@ from arapol.cli import corpus, label, text  # noqa: E402,F401
 def main() -> None:
     """Console-script entry point."""
     app()
+from arapol.cli import train as _train  # noqa: E402,F401
