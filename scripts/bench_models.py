@@ -61,20 +61,9 @@ def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size
 
 def child_transformers(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
     """(subprocess) transformers text-classification pipeline, BERT-base sizes, random weights."""
-    import torch
-    from transformers import (
-        BertConfig,
-        BertForSequenceClassification,
-        PreTrainedTokenizerFast,
-        pipeline,
-    )
+    from arapol.modeling.tiny import bert_base_classifier
 
-    torch.set_num_threads(threads)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="[PAD]",
-                                        unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
-    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
+    classify = bert_base_classifier(model_dir / "tokenizer.json", threads)
     texts = _texts(source, n)
     started = time.perf_counter()
     classify(texts, batch_size=batch_size, truncation=True, max_length=64)

@@ -122,20 +122,9 @@ def stand_in_model(work: Path, posts: list[str]) -> Path:
 
 def baseline(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
     """(subprocess) transformers text-classification, BERT-base sizes, random weights."""
-    import torch
-    from transformers import (
-        BertConfig,
-        BertForSequenceClassification,
-        PreTrainedTokenizerFast,
-        pipeline,
-    )
+    from arapol.modeling.tiny import bert_base_classifier
 
-    torch.set_num_threads(threads)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="[PAD]",
-                                        unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
-    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
+    classify = bert_base_classifier(model_dir / "tokenizer.json", threads)
     with source.open(encoding="utf-8") as handle:
         texts = [json.loads(line)["text"] for line in islice(handle, n)]
     started = time.perf_counter()

@@ -77,3 +77,23 @@ def make_random_model(
         torch.manual_seed(seed)
         model = ArapolModel(encoder_config, config)
     return save_model(model, tokenizer, directory)
+
+
+def bert_base_classifier(tokenizer_file: str | Path, threads: int):
+    """A ``transformers`` text-classification pipeline with BERT-base sizes and random weights.
+
+    The reference the benchmarks compare arapol against (speed only: its labels mean nothing).
+    """
+    from transformers import (
+        BertConfig,
+        BertForSequenceClassification,
+        PreTrainedTokenizerFast,
+        pipeline,
+    )
+
+    torch.set_num_threads(threads)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_file), pad_token="[PAD]",
+                                        unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
+    return pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
