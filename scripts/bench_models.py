@@ -8,8 +8,10 @@ mix of ``scripts/bench_pipeline.py``: shared data sets plus synthetic Arabizi / 
 French posts), with the same torch threads, batch size and 64-token truncation:
 
 - arapol: ``normalize(text, "model")`` + the model's tokenizer + ``ArapolModel`` forward
-  (all four heads; posts sorted by length into batches), calibrated probabilities. This is
+  (all four heads, plus the wide n-gram heads when the model has them; posts sorted by length
+  into batches), raw logits. This is
   the model alone; ``scripts/bench_pipeline.py`` measures the whole ``arapol label`` path.
+  Measured in float32 and with int8 dynamic quantization (``load_model(quantize=True)``).
 - transformers: ``pipeline("text-classification")`` with a BERT-base-sized
   ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights) and the same
   tokenizer, on ``--baseline-posts`` posts (posts/s is the comparable figure; the time
@@ -37,7 +39,7 @@ def _texts(source: Path, n: int) -> list[str]:
         return [json.loads(line)["text"] for line in islice(handle, n)]
 
 
-def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
+def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size: int, quantize: bool = False) -> None:
     """(subprocess) normalize + tokenize + forward of the arapol model; JSON line on stderr."""
     import torch
 
@@ -46,13 +48,14 @@ def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size
     from arapol.modeling.model import load_model
 
     torch.set_num_threads(threads)
-    loaded = load_model(model_dir)
+    loaded = load_model(model_dir, quantize=quantize)
     cfg = loaded.config
     texts = _texts(source, n)
     started = time.perf_counter()
-    ids = encode(loaded.tokenizer, [model_text(t, cfg.normalize_preset, cfg.max_length) for t in texts])
+    model_texts = [model_text(t, cfg.normalize_preset, cfg.max_length) for t in texts]
+    ids = encode(loaded.tokenizer, model_texts)
     tokenized = time.perf_counter()
-    logits = multitask_logits(loaded.model, ids, loaded.pad_id, batch_size)
+    logits = multitask_logits(loaded.model, ids, loaded.pad_id, batch_size, model_texts)  # + wide heads
     done = time.perf_counter()
     tokens = sum(map(len, ids))
     print(json.dumps({"posts": len(texts), "seconds": done - started, "tokenize_seconds": tokenized - started,
@@ -87,8 +90,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, model, source = args.child
-        run = child_arapol if kind == "arapol" else child_transformers
-        run(Path(model), Path(source), args.posts, args.threads, args.batch_size)
+        if kind == "transformers":
+            child_transformers(Path(model), Path(source), args.posts, args.threads, args.batch_size)
+        else:
+            child_arapol(Path(model), Path(source), args.posts, args.threads, args.batch_size, kind == "arapol-int8")
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -106,18 +111,21 @@ def main() -> None:
                             "--threads", str(args.threads), "--batch-size", str(args.batch_size)])
         return _result(run.stderr), run.peak_rss_mib
 
-    ours, ours_rss = measure("arapol", len(posts))
-    ours_rate = ours["posts"] / ours["seconds"]
-    print(f"arapol model   : {ours['posts']:,} posts in {ours['seconds']:6.1f} s = {ours_rate:7.0f} posts/s "
-          f"(tokenization {ours['tokenize_seconds']:.1f} s, {ours['tokens'] / ours['posts']:.1f} tokens/post); "
-          f"peak RSS {ours_rss:,.0f} MiB")
+    ours = {}
+    for kind in ("arapol", "arapol-int8"):
+        result, rss = measure(kind, len(posts))
+        ours[kind] = (result["posts"] / result["seconds"], rss)
+        print(f"{kind:<15}: {result['posts']:,} posts in {result['seconds']:6.1f} s = {ours[kind][0]:7.0f} posts/s "
+              f"(tokenization {result['tokenize_seconds']:.1f} s, {result['tokens'] / result['posts']:.1f} "
+              f"tokens/post); peak RSS {rss:,.0f} MiB")
     theirs, theirs_rss = measure("transformers", min(args.baseline_posts, len(posts)))
     theirs_rate = theirs["posts"] / theirs["seconds"]
     print(f"transformers   : {theirs['posts']:,} posts in {theirs['seconds']:6.1f} s = {theirs_rate:7.1f} posts/s "
           f"(BERT-base sizes, random weights, text-classification pipeline); peak RSS {theirs_rss:,.0f} MiB; "
           f"{len(posts):,} posts extrapolated: {len(posts) / theirs_rate / 60:.1f} min")
-    print(f"ratio: the arapol model labels {ours_rate / theirs_rate:.1f}x as many posts/s, "
-          f"with {ours_rss / theirs_rss:.2f}x the peak memory")
+    for kind, (rate, rss) in ours.items():
+        print(f"ratio: {kind} labels {rate / theirs_rate:.1f}x as many posts/s as transformers, "
+              f"with {rss / theirs_rss:.2f}x the peak memory")
 
 
 if __name__ == "__main__":

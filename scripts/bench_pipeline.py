@@ -12,6 +12,9 @@
    and 2 torch threads, extrapolated to the full set; same 64-token truncation.
 4. Per-post cost of ``arapol label`` at 1k, 10k and 100k posts (1M with --with-1m).
 
+``arapol label`` runs in float32 and with ``--int8`` (dynamic int8 quantization of the linear
+layers), both in the same run; the scale series uses ``--scale-mode``.
+
 Without ``--model`` and without a bundled model, a model with RANDOM weights of the size
 arapol's encoder aims at (4 layers x 256) stands in: the numbers are for speed only.
 """
@@ -104,10 +107,10 @@ def loop_rate(stderr: str) -> float:
     raise ValueError(f"no summary in: {stderr[-500:]}")
 
 
-def label_command(source: Path, model: Path, threads: int, batch_size: int) -> list[str]:
+def label_command(source: Path, model: Path, threads: int, batch_size: int, mode: str = "float32") -> list[str]:
     return [sys.executable, "-c", "from arapol.cli import main; main()", "label", str(source),
             "-o", str(source.with_suffix(".out.jsonl")), "--model", str(model),
-            "--threads", str(threads), "--batch-size", str(batch_size)]
+            "--threads", str(threads), "--batch-size", str(batch_size)] + (["--int8"] if mode == "int8" else [])
 
 
 def stand_in_model(work: Path, posts: list[str]) -> Path:
@@ -143,6 +146,8 @@ def main() -> None:
     parser.add_argument("--baseline-threads", default="1,2", help="torch threads to try for transformers")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--scales", default="1000,10000,100000")
+    parser.add_argument("--modes", default="float32,int8", help="arapol label modes to measure")
+    parser.add_argument("--scale-mode", default="int8", choices=("float32", "int8"))
     parser.add_argument("--with-1m", action="store_true", help="also 1,000,000 posts (about 15-20 min)")
     parser.add_argument("--baseline", nargs=2, help=argparse.SUPPRESS)  # internal: MODEL_DIR SOURCE
     args = parser.parse_args()
@@ -166,12 +171,14 @@ def main() -> None:
     print(f"posts: {len(posts):,} ({origin}); model: {model}{note}")
 
     source = write_jsonl(args.work / f"posts-{len(posts)}.jsonl", posts, len(posts))
-    arapol = run_measured(label_command(source, model, threads, args.batch_size))
-    arapol_rate = loop_rate(arapol.stderr)
-    print(f"arapol label ({threads} torch thread(s) + 1 preprocessing thread): {len(posts):,} posts in "
-          f"{arapol.seconds:.1f} s = {len(posts) / arapol.seconds:.0f} posts/s end to end, "
-          f"{arapol_rate:,.0f} posts/s labelling loop; CPU {arapol.cpu_seconds:.1f} s; "
-          f"peak RSS {arapol.peak_rss_mib:,.0f} MiB")
+    rates = {}
+    for mode in args.modes.split(","):
+        arapol = run_measured(label_command(source, model, threads, args.batch_size, mode))
+        rates[mode] = loop_rate(arapol.stderr)
+        print(f"arapol label, {mode} ({threads} torch thread(s) + 1 preprocessing thread): {len(posts):,} posts "
+              f"in {arapol.seconds:.1f} s = {len(posts) / arapol.seconds:.0f} posts/s end to end, "
+              f"{rates[mode]:,.0f} posts/s labelling loop; CPU {arapol.cpu_seconds:.1f} s; "
+              f"peak RSS {arapol.peak_rss_mib:,.0f} MiB")
 
     n = min(args.baseline_posts, len(posts))
     best = 0.0
@@ -183,15 +190,16 @@ def main() -> None:
         print(f"transformers pipeline ({hf_threads} torch thread(s); BERT-base sizes, random weights, one head, "
               f"no text layer): {n:,} posts, {hf_rate:.1f} posts/s loop -> {len(posts):,} posts extrapolated "
               f"{len(posts) / hf_rate / 60:.1f} min; peak RSS {hf.peak_rss_mib:,.0f} MiB")
-    print(f"ratio (labelling loops): arapol label = {arapol_rate / best:.1f}x the best transformers run")
+    for mode, rate in rates.items():
+        print(f"ratio (labelling loops): arapol label {mode} = {rate / best:.1f}x the best transformers run")
 
     scales = [int(s) for s in args.scales.split(",")] + ([1_000_000] if args.with_1m else [])
-    print("per-post cost of arapol label (labelling loop; end to end adds startup; CPU: user+system "
+    print(f"per-post cost of arapol label {args.scale_mode} (labelling loop; end to end adds startup; CPU: user+system "
           "time of the process, marginal = extra CPU per extra post since the previous size):")
     previous: tuple[int, float] | None = None
     for size in scales:
         path = write_jsonl(args.work / f"scale-{size}.jsonl", posts, size)
-        run = run_measured(label_command(path, model, threads, args.batch_size))
+        run = run_measured(label_command(path, model, threads, args.batch_size, args.scale_mode))
         rate = loop_rate(run.stderr)
         marginal = "" if previous is None else \
             f", marginal {(run.cpu_seconds - previous[1]) / (size - previous[0]) * 1e6:,.0f} us CPU/post"

@@ -1,10 +1,11 @@
 """Push an arapol model directory to the Hugging Face Hub, with its model card.
 
-    python scripts/publish_to_hub.py models/arapol-base arapol/arapol-base --dry-run
+    python scripts/publish_to_hub.py models/arapol-base arapol/arapol-base --card MODEL_CARD.md --dry-run
     python scripts/publish_to_hub.py models/arapol-base arapol/arapol-base --private
 
 The manifest is verified first; only JSON, safetensors, txt and md files are uploaded, in
-one commit. README.md is the directory's own, else generated from the config. A model with
+one commit. README.md is --card (the bundled model's is MODEL_CARD.md), else the directory's
+own, else generated from the config. A model with
 random weights (``"trained": false``) is refused unless --allow-untrained.
 """
 
@@ -25,10 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--private", action="store_true")
     parser.add_argument("--revision", help="branch to commit to (default: main)")
     parser.add_argument("--message", default="Upload arapol model")
+    parser.add_argument("--card", help="model card to upload as README.md (e.g. MODEL_CARD.md)")
     parser.add_argument("--allow-untrained", action="store_true", help="for test repos only")
     args = parser.parse_args(argv)
     try:
-        plan = upload_plan(args.model_dir, args.repo_id)
+        plan = upload_plan(args.model_dir, args.repo_id, args.card)
     except (ModelFileError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         url = publish(args.model_dir, args.repo_id, private=args.private, revision=args.revision,
-                      message=args.message, allow_untrained=args.allow_untrained)
+                      message=args.message, allow_untrained=args.allow_untrained, card=args.card)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

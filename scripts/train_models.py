@@ -42,7 +42,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         base_model=str(args.encoder), data="arapol-pol", output=args.work / "model", task="multi",
         seed=args.seed, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size, lr=args.lr,
         head_lr=args.head_lr, max_length=args.max_length, dev_origin="real", threads=args.threads,
-        resume=args.resume, checkpoint_every=args.checkpoint_every, max_steps=args.max_steps,
+        resume=args.resume, checkpoint_every=args.checkpoint_every, max_steps=args.max_steps, wide=not args.no_wide,
         description="arapol-base: multi-task stance / slogan / attack model fine-tuned on arapol-pol "
                     "(train split) from arapol's own MLM-pretrained encoder; see MODEL_CARD.md.",
     ), log=lambda line: print(line, flush=True))
@@ -145,6 +145,10 @@ def cmd_eval(args: argparse.Namespace) -> None:
             "majority": multitask_report(posts, majority.predict(posts), model="majority", actors=actors, **meta),
         }
         dev_scores[split] = {name: _headline(r) for name, r in reports[split].items()}
+    int8 = evaluate_posts(model_dir, test, quantize=True, data="arapol-pol", origin="real", split="test")
+    int8_line = ("int8 (`arapol label --int8`) on real test posts: " + ", ".join(
+        f"{label} {int8.headline[key]:.3f} (float32 {reports['test']['arapol'].headline[key]:.3f})"
+        for key, label in TASKS))
     out = args.work / "eval"
     for name, report in reports["test"].items():
         write_report(report, out, stem=f"{name}_test_real")
@@ -158,7 +162,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         "## Real test posts: arapol vs TF-IDF vs majority", "", table, "",
         f"Dev (real posts) mean of the three scores: arapol {mean['arapol']:.4f}, TF-IDF {mean['tfidf']:.4f}, "
         f"majority {mean['majority']:.4f} -> {'arapol' if better else 'TF-IDF'} is better on dev.",
-        "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
+        "", int8_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
         "", f"Where the TF-IDF baseline beats arapol on real test posts ({len(wins)} cells): "
         + ("; ".join(wins) if wins else "nowhere"), "",
         "## All test posts (real + authored), by script", "",
@@ -170,7 +174,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     results = {
         "model": str(model_dir), "tfidf_settings": tfidf.settings,
         "majority": asdict(majority), "dev_mean": mean, "arapol_better_on_dev": better,
-        "headline": dev_scores, "targets_reached": reached,
+        "headline": dev_scores, "targets_reached": reached, "int8_test": _headline(int8),
         "reports": {split: {name: report_dict(r) for name, r in rs.items()} for split, rs in reports.items()},
     }
     (args.work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str), "utf-8")
@@ -208,6 +212,7 @@ def main() -> None:
     tr.add_argument("--max-length", type=int, default=64)
     tr.add_argument("--threads", type=int, default=2)
     tr.add_argument("--resume", action="store_true")
+    tr.add_argument("--no-wide", action="store_true", help="encoder heads only (no hashed n-gram heads)")
     tr.add_argument("--checkpoint-every", type=int, default=50)
     tr.add_argument("--max-steps", type=int, default=None, help="stop at this global step (resume later)")
     ev = sub.add_parser("eval", help="arapol vs TF-IDF vs majority on real test posts")

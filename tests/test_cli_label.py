@@ -253,3 +253,10 @@ def test_one_million_rows_in_flat_memory(tmp_path, model):
         source.unlink()
     print(f"peak RSS: 10k rows {peaks[10_000] / 1024:.0f} MiB, 1M rows {peaks[1_000_000] / 1024:.0f} MiB")
     assert peaks[1_000_000] < peaks[10_000] + 150 * 1024
+
+
+def test_int8_flag(model):
+    result = run("-", "--model", model, "-q", "--int8", input="\n".join(POSTS) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == POSTS and all(r["error"] is None for r in rows)

@@ -182,6 +182,17 @@ def test_upload_plan_lists_verified_files(model_dir):
 def test_model_card_of_a_trained_model():
     card = model_card(ArapolConfig(trained=True, description="arapol-base v1"), "org/arapol-base")
     assert "RANDOM" not in card and "arapol-base v1" in card and "| attack | 0.5 |" in card
+    assert "license: other" in card and "terms of the data" in card
+    assert "license: apache-2.0" in model_card(ArapolConfig(), "org/test")
+
+
+def test_upload_plan_takes_a_card_file(model_dir, tmp_path):
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text("---\nlicense: other\n---\n# card\n", encoding="utf-8")
+    readme = upload_plan(model_dir, REPO, card)[-1]
+    assert readme.path_in_repo == "README.md" and readme.source == card
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        upload_plan(model_dir, REPO, tmp_path / "missing.md")
 
 
 def test_publish_refuses_random_weights(model_dir):

@@ -230,3 +230,14 @@ def test_to_row_is_flat(nlp):
     assert row["actors"] == list(dict.fromkeys(m.actor for m in find_actors(POSTS[1])))
     assert row["error"] is None
     assert isinstance(row["slogan"], bool) and isinstance(row["attack_targets"], list)
+
+
+def test_int8_pipeline_labels_like_float32(model_dir, nlp):
+    fast = load(model_dir, quantize=True)
+    assert "int8" in repr(fast) and fast.loaded.quantized
+    for a, b in zip(nlp(POSTS), fast(POSTS), strict=True):
+        assert a.stance.target == b.stance.target
+        assert abs(a.slogan.score - b.slogan.score) < 0.05 and abs(a.attack.score - b.attack.score) < 0.05
+    copy = pickle.loads(pickle.dumps(fast))
+    assert copy.loaded.quantized
+    assert [x.to_dict() for x in copy(POSTS)] == [x.to_dict() for x in fast(POSTS)]

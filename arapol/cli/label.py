@@ -156,13 +156,14 @@ def _labelled_rows(nlp: Any, records: Iterable[Any], text_column: str, target_co
         yield record, {**record.values, **analysis.to_row()}
 
 
-def _load(model: str | None, revision: str | None, threads: int | None, target: str | None) -> Any:
+def _load(model: str | None, revision: str | None, threads: int | None, target: str | None,
+          int8: bool = False) -> Any:
     from arapol.pipeline import UntrainedModelWarning, load
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UntrainedModelWarning)
-            nlp = load(model, revision=revision, threads=threads)
+            nlp = load(model, revision=revision, threads=threads, quantize=int8)
     except (FileNotFoundError, ValueError) as e:
         typer.echo(f"arapol: error: {e}", err=True)
         raise typer.Exit(2) from None
@@ -204,6 +205,7 @@ def label(
     revision: Annotated[str | None, typer.Option(help="Hub revision (branch, tag or commit).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Posts per forward pass.")] = 64,
     threads: Annotated[int | None, typer.Option(min=1, help="torch threads (default: usable cores - 1; one core preprocesses).")] = None,
+    int8: Annotated[bool, typer.Option("--int8", help="int8 linear layers (CPU): about 2x faster, scores within ~0.01 of float32.")] = False,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from the rows already in OUTPUT.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     report: Annotated[Path | None, typer.Option(help="Draw label distributions per actor to this PNG.")] = None,
@@ -241,7 +243,7 @@ def label(
                                      "on stdin does not give: write JSONL or read from a file")
         _check_columns(columns, **{"--text-column": text_column, "--id-column": id_column,
                                    "--target-column": target_column})
-        nlp = _load(model, revision, threads, target)
+        nlp = _load(model, revision, threads, target, int8)
         if columns is not None and (clash := [c for c in ROW_COLUMNS if c in columns]):
             _warn(f"input column(s) {', '.join(clash)} will be replaced by the labels")
         out_columns = None if columns is None else columns + [c for c in ROW_COLUMNS if c not in columns]

@@ -22,7 +22,7 @@ TASK_HELP = "multi (stance+slogan+attack), stance, slogan, attack, or text-class
 @app.command()
 def train(
     base_model: Annotated[str, typer.Option(help="Encoder: a Hugging Face model directory or Hub id (safetensors only).")],
-    data: Annotated[str, typer.Option(help="'arapol-pol' or a CSV / JSONL / Parquet file (split column optional).")],
+    data: Annotated[str, typer.Option(help="'arapol-pol', a CSV / JSONL / Parquet file (split column optional) or a datasets save_to_disk folder.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
     task: Annotated[str, typer.Option(help=TASK_HELP)] = "multi",
     seed: Annotated[int, typer.Option(help="Random seed (weights of the heads, batches, dropout).")] = 42,
@@ -39,6 +39,7 @@ def train(
     dev_origin: Annotated[str | None, typer.Option(help="Corpus dev posts of this origin only ('' for all).")] = "real",
     aux_against_weight: Annotated[float, typer.Option(help="Stance loss weight of 'against' toward other attacked actors.")] = 0.3,
     aux_none_weight: Annotated[float, typer.Option(help="Stance loss weight of 'none' toward each actor a post does not name.")] = 0.02,
+    wide: Annotated[bool, typer.Option(help="Multi-task: add hashed character n-gram heads where they help on dev.")] = True,
     threads: Annotated[int | None, typer.Option(help="torch threads.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUTPUT/checkpoint.")] = False,
     checkpoint_every: Annotated[int, typer.Option(help="Also checkpoint every N steps (0: each epoch).")] = 0,
@@ -55,7 +56,7 @@ def train(
         patience=patience, batch_size=batch_size, lr=lr, head_lr=head_lr, max_length=max_length,
         text_column=text_column, label_column=label_column, pair_column=pair_column, dev_data=dev_data,
         dev_origin=dev_origin or None, aux_against_weight=aux_against_weight,
-        aux_none_weight=aux_none_weight, threads=threads, resume=resume, checkpoint_every=checkpoint_every,
+        aux_none_weight=aux_none_weight, wide=wide, threads=threads, resume=resume, checkpoint_every=checkpoint_every,
         max_steps=max_steps, description=description,
     )
     try:

@@ -40,6 +40,7 @@ def _default_stances() -> list[str]:
 class ArapolConfig:
     """Task settings stored under ``"arapol"`` in ``config.json``.
 
+    ``wide`` configures the hashed character n-gram heads (``arapol.modeling.wide``).
     ``temperature`` holds temperature-scaling parameters (probabilities are
     ``softmax(logits / T)`` or ``sigmoid(logit / T)``); ``thresholds`` turn the
     calibrated sigmoid probabilities into labels. ``trained`` is False for random models.
@@ -53,6 +54,7 @@ class ArapolConfig:
     thresholds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(BINARY_HEADS, 0.5))
     temperature: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CALIBRATED_HEADS, 1.0))
     normalize_preset: str = "model"
+    wide: dict[str, Any] | None = None  # hashed char n-gram heads (arapol.modeling.wide), or None
     trained: bool = False
     description: str = ""
     format_version: int = FORMAT_VERSION
@@ -73,6 +75,13 @@ class ArapolConfig:
         for name in CALIBRATED_HEADS:
             if not float(self.temperature.get(name, 0)) > 0:
                 raise ConfigError(f"temperature[{name!r}] must be a positive number")
+        if self.wide is not None:
+            n = self.wide.get("n_features")
+            if not isinstance(n, int) or n < 16:
+                raise ConfigError("wide.n_features must be an integer >= 16")
+            mix = self.wide.get("mix", {})
+            if set(mix) - {"stance", "slogan", "attack"} or any(float(v) < 0 for v in mix.values()):
+                raise ConfigError("wide.mix maps stance / slogan / attack to non-negative weights")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArapolConfig:

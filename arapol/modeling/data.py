@@ -98,7 +98,8 @@ class Labelled:
 # -- reading ------------------------------------------------------------------------------
 
 def read_table(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a CSV, TSV, JSONL / JSON-lines or Parquet file.
+    """Rows of a CSV, TSV, JSONL / JSON-lines or Parquet file, or of a ``datasets`` folder
+    (``save_to_disk``; a DatasetDict's split names fill the ``split`` column).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
@@ -109,6 +110,13 @@ def read_table(path: str | Path) -> list[dict[str, Any]]:
     import pandas as pd
 
     path = Path(path)
+    if path.is_dir():
+        from datasets import load_from_disk
+
+        ds = load_from_disk(str(path))  # Arrow files and JSON metadata: nothing is unpickled
+        if hasattr(ds, "keys"):
+            return [{**row, "split": name} for name in ds for row in ds[name]]
+        return ds.to_list()
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")

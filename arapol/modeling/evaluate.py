@@ -123,14 +123,21 @@ def _collect(forward: Callable[[Any, Any], dict[str, Any]], ids: Sequence[Sequen
     return {name: np.concatenate(chunks)[inverse] for name, chunks in parts.items()}
 
 
-def multitask_logits(model: Any, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int = 64) -> dict[str, np.ndarray]:
-    """Raw logits of an ``ArapolModel`` (eval mode is the caller's business), in input order."""
+def multitask_logits(model: Any, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int = 64,
+                     texts: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Raw logits of an ``ArapolModel`` (eval mode is the caller's business), in input order.
+
+    With the model texts (``texts``), a model's wide heads add their logits; without, the
+    encoder's alone.
+    """
     def forward(input_ids: Any, mask: Any) -> dict[str, Any]:
         out = model(input_ids, mask)
         return {"stance": out.stance, "slogan": out.slogan, "attack": out.attack,
                 "attack_targets": out.attack_targets}
 
-    return _collect(forward, ids, pad_id, batch_size)
+    logits = _collect(forward, ids, pad_id, batch_size)
+    wide = model.wide.logits(texts) if texts is not None and model.wide is not None else {}
+    return {name: value + wide[name] if name in wide else value for name, value in logits.items()}
 
 
 def sequence_logits(model: Any, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int = 64) -> np.ndarray:
@@ -182,8 +189,9 @@ def predictions_from_logits(posts: Sequence[Post], logits: dict[str, np.ndarray]
 def predict_posts(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> PostPredictions:
     """Label ``posts`` with a loaded arapol model (``arapol.modeling.model.load_model``)."""
     cfg = loaded.config
-    ids = encode(loaded.tokenizer, [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts])
-    return predictions_from_logits(posts, multitask_logits(loaded.model, ids, loaded.pad_id, batch_size), cfg)
+    texts = [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts]
+    ids = encode(loaded.tokenizer, texts)
+    return predictions_from_logits(posts, multitask_logits(loaded.model, ids, loaded.pad_id, batch_size, texts), cfg)
 
 
 # -- multi-task report --------------------------------------------------------------------
@@ -356,11 +364,12 @@ def _select(posts: list[Post], origin: str | None) -> list[Post]:
     return [p for p in posts if origin is None or p.origin == origin]
 
 
-def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64, **meta: Any) -> MultiTaskReport:
-    """Label ``posts`` with an arapol model and score the labels."""
+def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64, quantize: bool = False,
+                   **meta: Any) -> MultiTaskReport:
+    """Label ``posts`` with an arapol model (``quantize``: int8, as ``arapol label --int8``) and score them."""
     from arapol.modeling.model import load_model
 
-    loaded = load_model(model_dir)
+    loaded = load_model(model_dir, quantize=quantize)
     preds = predict_posts(loaded, posts, batch_size)
     return multitask_report(posts, preds, model=str(model_dir), actors=loaded.config.actors, **meta)
 

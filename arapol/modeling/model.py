@@ -6,6 +6,8 @@ Heads over the encoder's token states ``h`` (masked mean ``p``):
   ``v_a = softmax(h q_a / sqrt(H)) h`` then ``MLP([v_a, p, q_a]) -> favor/against/none``.
   One encoder pass scores every actor at once.
 - slogan and attack (binary) and attacked actors (multi-label over actor ids), from ``p``.
+- optionally, the wide heads (``arapol.modeling.wide``): linear logits over hashed character
+  n-grams of the same text, added to the stance, slogan and attack logits (:meth:`ArapolModel.add_wide`).
 
 A model directory holds ``config.json`` (encoder config + ``"arapol"`` section),
 ``model.safetensors``, ``tokenizer.json`` + ``tokenizer_config.json`` and ``manifest.json``
@@ -21,17 +23,22 @@ anything and reads only JSON and safetensors: ``torch.load`` is never called.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
 from arapol.modeling.config import ArapolConfig
+from arapol.modeling.wide import WideHeads
 
 __all__ = [
     "CONFIG_FILE",
@@ -44,6 +51,7 @@ __all__ = [
     "ModelFileError",
     "Probabilities",
     "load_model",
+    "quantize_int8",
     "save_model",
     "verify_manifest",
     "file_sha256",
@@ -105,6 +113,8 @@ class ArapolModel(nn.Module):
         self.slogan_head = nn.Linear(config.head_hidden, 1)
         self.attack_head = nn.Linear(config.head_hidden, 1)
         self.attack_targets_head = nn.Linear(config.head_hidden, n_actors)
+        self.wide = (WideHeads(config.wide["n_features"], n_actors, n_stances, config.wide["mix"])
+                     if config.wide else None)
 
     @classmethod
     def from_encoder(cls, name_or_path: str | Path, config: ArapolConfig) -> ArapolModel:
@@ -136,6 +146,28 @@ class ArapolModel(nn.Module):
             attack=self.attack_head(post).squeeze(-1),
             attack_targets=self.attack_targets_head(post),
         )
+
+    def set_wide(self, section: dict[str, Any] | None, arrays: dict[str, Any] | None) -> None:
+        """Attach fitted wide heads (``section`` for the config) or, with None, remove them."""
+        self.config = ArapolConfig.from_dict({**self.config.to_dict(), "wide": section})
+        self.wide = None
+        if section is not None and arrays is not None:
+            self.wide = WideHeads(section["n_features"], len(self.config.actors), len(self.config.stance_labels),
+                                  section["mix"]).load_arrays(arrays)
+
+    def wide_logits(self, texts: Sequence[str]) -> dict[str, torch.Tensor] | None:
+        """Mix-scaled wide logits of the model texts, or None without wide heads."""
+        if self.wide is None:
+            return None
+        return {k: torch.from_numpy(v.astype(np.float32)) for k, v in self.wide.logits(texts).items()}
+
+    @staticmethod
+    def add_wide(logits: Logits, wide: dict[str, torch.Tensor] | None) -> Logits:
+        """Encoder logits plus (already scaled) wide logits of the same posts."""
+        if wide is None:
+            return logits
+        return dataclasses.replace(logits, **{k: getattr(logits, k) + v.to(getattr(logits, k).dtype)
+                                             for k, v in wide.items()})
 
     def probabilities(self, logits: Logits) -> Probabilities:
         """Temperature-scaled probabilities: softmax for stance, sigmoid for the rest."""
@@ -224,6 +256,24 @@ def save_model(model: ArapolModel, tokenizer: Any, directory: str | Path) -> Pat
     return directory
 
 
+def quantize_int8(model: ArapolModel) -> ArapolModel:
+    """Dynamic int8 quantization of every ``nn.Linear`` (CPU inference, about 2x faster), in place.
+
+    Weights are quantized once at load time; activations per batch. The files on disk stay float32.
+
+    >>> from arapol.modeling.tiny import make_random_model
+    >>> import tempfile
+    >>> q = quantize_int8(load_model(make_random_model(tempfile.mkdtemp())).model)
+    >>> type(q.slogan_head).__name__
+    'Linear'
+    >>> q.slogan_head.__module__
+    'torch.ao.nn.quantized.dynamic.modules.linear'
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization's notice that it moves to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8, inplace=True)
+
+
 @dataclass
 class LoadedModel:
     """A verified model: network in eval mode, raw ``tokenizers.Tokenizer``, configs, manifest."""
@@ -234,6 +284,7 @@ class LoadedModel:
     directory: Path
     pad_id: int
     files: dict[str, Any]  # manifest entries: name -> {"sha256", "size"}
+    quantized: bool = False
 
 
 def _encoder_config(data: dict[str, Any], path: Path) -> Any:
@@ -268,8 +319,11 @@ def _pad_id(directory: Path, tokenizer: Any) -> int:
     return pad_id
 
 
-def load_model(directory: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
-    """Verify the manifest, then build the model from JSON + safetensors only."""
+def load_model(directory: str | Path, device: str | torch.device = "cpu", quantize: bool = False) -> LoadedModel:
+    """Verify the manifest, then build the model from JSON + safetensors only.
+
+    ``quantize``: int8 dynamic quantization (:func:`quantize_int8`); CPU only.
+    """
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
 
@@ -285,4 +339,9 @@ def load_model(directory: str | Path, device: str | torch.device = "cpu") -> Loa
     tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
     tokenizer.enable_truncation(config.max_length)
     tokenizer.no_padding()
-    return LoadedModel(model.to(device).eval(), tokenizer, config, directory, _pad_id(directory, tokenizer), files)
+    model = model.to(device).eval()
+    if quantize:
+        if torch.device(device).type != "cpu":
+            raise ValueError(f"int8 quantization runs on CPU only, not on {device}")
+        model = quantize_int8(model)
+    return LoadedModel(model, tokenizer, config, directory, _pad_id(directory, tokenizer), files, quantize)

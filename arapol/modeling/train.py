@@ -14,7 +14,9 @@
 - AdamW, linear warm-up then decay, encoder and heads with their own learning rates; early
   stopping on the dev score (mean of the trained tasks' dev scores: stance macro-F1 on posts
   with a gold target, slogan / attack F1 at their best dev threshold).
-- Then, on dev: temperature scaling per head, thresholds maximising F1 on the calibrated
+- Then (multi-task, ``wide=True``) the wide heads over hashed character n-grams
+  (``arapol.modeling.wide``) are fitted on train and mixed in per head where they raise the
+  dev score; then, on dev: temperature scaling per head, thresholds maximising F1 on the calibrated
   probabilities; both stored in ``config.json`` (never a pickle).
 - Resumable: ``output/checkpoint/`` holds the weights, the optimizer state (safetensors) and
   ``state.json``; ``resume=True`` continues from the last step written. Batches and dropout
@@ -47,6 +49,7 @@ from arapol.modeling.data import (
     load_posts,
     model_text,
     multitask_targets,
+    stance_target,
 )
 from arapol.modeling.evaluate import (
     TEXT_CLASSIFICATION_KEY,
@@ -63,6 +66,7 @@ from arapol.modeling.metrics import (
     fit_temperature,
     sigmoid,
 )
+from arapol.modeling.wide import fit_wide
 
 __all__ = ["MULTITASK", "TASKS", "TrainArgs", "TrainError", "TrainResult", "train"]
 
@@ -101,6 +105,7 @@ class TrainArgs:
     dev_origin: str | None = "real"
     aux_against_weight: float = AUX_AGAINST_WEIGHT
     aux_none_weight: float = AUX_NONE_WEIGHT
+    wide: bool = True  # multi-task: fit the hashed char n-gram heads after fine-tuning (kept where dev gains)
     threads: int | None = None
     resume: bool = False
     checkpoint_every: int = 0  # steps; 0: at the end of each epoch only
@@ -348,8 +353,28 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
         score = float(np.mean([metrics[f"{h}_f1" if h != "stance" else "stance_macro_f1"] for h in heads]))
         return round(score, 4), metrics
 
+    def fit_wide_heads(logits: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, Any] | None]:
+        """Fit the wide heads on train; (fused dev logits, record) or the logits unchanged."""
+        if not args.wide:
+            return logits, None
+        keys = {"stance": "stance_macro_f1", "slogan": "slogan_f1", "attack": "attack_f1"}
+        targets = [stance_target(p) for p in train_posts]
+        stance_y = np.array([config.stance_labels.index(p.stance) if t in config.actors else -1
+                             for p, t in zip(train_posts, targets, strict=True)])
+        fit = fit_wide(
+            [model_text(p.text, config.normalize_preset, args.max_length) for p in train_posts], targets, stance_y,
+            {h: np.array([int(getattr(p, h)) for p in train_posts]) for h in ("slogan", "attack")},
+            [model_text(p.text, config.normalize_preset, args.max_length) for p in dev_posts], logits,
+            lambda head, candidate: scores(candidate)[1][keys[head]] if head in heads else 0.0,
+            config.actors, len(config.stance_labels))
+        used = any(v > 0 for v in fit.config["mix"].values())
+        model.set_wide(fit.config if used else None, fit.arrays if used else None)
+        return (fit.dev_logits if used else logits), {"mix": fit.config["mix"], "C": fit.config["C"],
+                                                      "dev_scores": fit.dev_scores}
+
     def finish() -> dict[str, Any]:
-        logits = dev_logits()
+        logits, wide = fit_wide_heads(dev_logits())
+        config = model.config
         rows, cols = dev_main[:, 0], dev_main[:, 1]
         temps = {"stance": fit_temperature(logits["stance"][rows, cols], dev_t.stance[rows, cols], True)}
         thresholds = {}
@@ -365,7 +390,8 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
         model.config = _replace(config, temperature=temps, thresholds=thresholds)
         preds = predictions_from_logits(dev_posts, logits, model.config)
         dev = multitask_report(dev_posts, preds, actors=config.actors).headline
-        calibration = {"temperature": temps, "thresholds": thresholds, "dev_posts": len(dev_posts), "dev": dev}
+        calibration = {"temperature": temps, "thresholds": thresholds, "dev_posts": len(dev_posts), "dev": dev,
+                       "wide": wide}
         _write_training(args, calibration)
         save_model(model, fast, args.output)
         return calibration

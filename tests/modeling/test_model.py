@@ -172,3 +172,19 @@ def test_from_encoder_puts_fresh_heads_on_a_saved_encoder(model_dir, tmp_path):
     model = ArapolModel.from_encoder(tmp_path / "encoder", ArapolConfig(head_hidden=32))
     state = model.encoder.state_dict()
     assert all(torch.equal(state[k], v) for k, v in encoder.state_dict().items())
+
+
+def test_int8_quantization_stays_close_to_float32(model_dir):
+    exact, fast = load_model(model_dir), load_model(model_dir, quantize=True)
+    assert fast.quantized and not exact.quantized
+    assert "quantized" in type(fast.model.slogan_head).__module__
+    batch = _batch(exact, ["صوتوا على الحمامة", "l7okouma fachla bzaf", "ⴰⵣⵓⵍ"])
+    with torch.inference_mode():
+        p, q = (m.model.probabilities(m.model(*batch)) for m in (exact, fast))
+    for name in ("stance", "slogan", "attack", "attack_targets"):
+        assert torch.allclose(getattr(p, name), getattr(q, name), atol=0.05), name
+
+
+def test_int8_is_cpu_only(model_dir):
+    with pytest.raises(ValueError, match="CPU only"):
+        load_model(model_dir, device="meta", quantize=True)

@@ -110,6 +110,19 @@ def test_read_table_formats(tmp_path):
         read_table(tmp_path / "a.xlsx")
 
 
+def test_read_table_from_a_datasets_folder(tmp_path):
+    from datasets import Dataset, DatasetDict
+
+    DatasetDict({"train": Dataset.from_list([{"text": "bravo", "label": "P"}]),
+                 "validation": Dataset.from_list([{"text": "الحكومة", "label": "N"}])}).save_to_disk(tmp_path / "dd")
+    rows = read_table(tmp_path / "dd")
+    assert rows == [{"text": "bravo", "label": "P", "split": "train"},
+                    {"text": "الحكومة", "label": "N", "split": "validation"}]
+    assert load_labelled(tmp_path / "dd")["dev"] == [Labelled("الحكومة", "N")]
+    Dataset.from_list([{"text": "bravo", "label": "P"}]).save_to_disk(tmp_path / "one")
+    assert read_table(tmp_path / "one") == [{"text": "bravo", "label": "P"}]
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (["PJD", "gov"], ("PJD", "GOV")), ('["PAM"]', ("PAM",)), ("PJD;RNI", ("PJD", "RNI")), ("", ()), (None, ()),
 ])
@@ -253,3 +266,22 @@ def test_text_classification_with_pairs(encoder, tmp_path):
     assert config["arapol_text_classification"]["pair_column"] == "target"
     labels, probs = classify(tmp_path / "clf", [Labelled("الحكومة فاشلة", "Against", "Gov")])
     assert labels[0] in ("Against", "Favor", "None") and np.isclose(probs.sum(), 1.0, atol=1e-5)
+
+
+def test_wide_heads_join_where_they_help_on_dev(encoder, posts_file, tmp_path):
+    import warnings
+
+    from arapol.pipeline import load
+
+    result = train(_args(encoder, posts_file, tmp_path / "m", epochs=1, max_steps=1), log=lambda _: None)
+    wide = result.calibration["wide"]
+    assert set(wide["mix"]) == {"stance", "slogan", "attack"} and wide["dev_scores"]["slogan"]
+    loaded = load_model(tmp_path / "m")
+    assert loaded.config.wide is not None and loaded.model.wide is not None  # a 1-step encoder needs help
+    assert loaded.model.wide.mix == loaded.config.wide["mix"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nlp = load(tmp_path / "m")
+    assert nlp("صوتوا على الحمامة اليوم").slogan is not None
+    off = train(_args(encoder, posts_file, tmp_path / "n", epochs=1, max_steps=1, wide=False), log=lambda _: None)
+    assert off.calibration["wide"] is None and load_model(tmp_path / "n").model.wide is None
