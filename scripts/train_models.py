@@ -8,7 +8,8 @@
 ``train``: ``arapol.modeling.train.train`` (multi-task, early stopping and calibration on REAL
 dev posts; the test split is never used) into ``WORK/model``.
 
-``eval``: on REAL test posts (and dev, for the shipping decision), the arapol model, the
+``eval``: on REAL test posts (and dev, for the shipping decision), the arapol model, with
+``--ablation DIR`` a model trained with ``--no-wide`` (encoder heads alone), the
 character n-gram TF-IDF + logistic-regression baseline (``arapol.modeling.baseline``, C and
 thresholds chosen on dev) and the majority class, side by side in one table (overall and by
 main target, script and source), plus per-target error rates. Writes ``WORK/results.json``,
@@ -140,6 +141,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         meta = {"data": "arapol-pol", "origin": origin, "split": split.split("_")[0]}
         reports[split] = {
             "arapol": evaluate_posts(model_dir, posts, **meta),
+            **({"encoder-only": evaluate_posts(args.ablation, posts, **meta)} if args.ablation else {}),
             "tfidf": multitask_report(posts, tfidf.predict(posts), model="tfidf-char-1-5+logreg", actors=actors,
                                       **meta),
             "majority": multitask_report(posts, majority.predict(posts), model="majority", actors=actors, **meta),
@@ -159,9 +161,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
     wins = baseline_wins(reports["test"])
     reached = {label: dev_scores["test"]["arapol"][k] >= TARGETS[k] for k, label in TASKS}
     lines = [
-        "## Real test posts: arapol vs TF-IDF vs majority", "", table, "",
-        f"Dev (real posts) mean of the three scores: arapol {mean['arapol']:.4f}, TF-IDF {mean['tfidf']:.4f}, "
-        f"majority {mean['majority']:.4f} -> {'arapol' if better else 'TF-IDF'} is better on dev.",
+        "## Real test posts: arapol vs TF-IDF vs majority (and the encoder-only ablation)", "", table, "",
+        "Dev (real posts) mean of the three scores: " + ", ".join(f"{k} {v:.4f}" for k, v in mean.items())
+        + f" -> {'arapol' if better else 'TF-IDF'} is better on dev.",
         "", int8_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
         "", f"Where the TF-IDF baseline beats arapol on real test posts ({len(wins)} cells): "
         + ("; ".join(wins) if wins else "nowhere"), "",
@@ -216,6 +218,7 @@ def main() -> None:
     tr.add_argument("--checkpoint-every", type=int, default=50)
     tr.add_argument("--max-steps", type=int, default=None, help="stop at this global step (resume later)")
     ev = sub.add_parser("eval", help="arapol vs TF-IDF vs majority on real test posts")
+    ev.add_argument("--ablation", type=Path, help="a model trained with --no-wide, shown as encoder-only")
     ins = sub.add_parser("install", help="copy the trained model into models/arapol-base")
     ins.add_argument("--target", type=Path, default=ROOT / "models" / "arapol-base")
     for p in (tr, ev, ins):

@@ -31,7 +31,7 @@ WIDE_HEADS = ("stance", "slogan", "attack")
 N_FEATURES = 2**18
 NGRAM_RANGE = (1, 5)
 C_GRID = (1.0, 3.0, 10.0)
-MIX_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
+MIX_GRID = (0.5, 1.0, 2.0, 4.0)  # mix 0 (the encoder alone) is the starting point
 
 
 def wide_config(n_features: int = N_FEATURES, mix: dict[str, float] | None = None,
