@@ -61,6 +61,7 @@ from arapol.text.tokenize import tokenize
 __all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "arapol-base"
+MODEL_ENV = "ARAPOL_MODEL"  # path or Hub repo id used when no model is named
 DEFAULT_BATCH_SIZE = 64
 WINDOW_BATCHES = 16  # posts sorted by length together: batch_size * WINDOW_BATCHES
 CHARS_PER_TOKEN = 16  # model text is cut at max_length * this many characters before tokenizing
@@ -73,19 +74,23 @@ class UntrainedModelWarning(UserWarning):
 
 def resolve_model(name_or_path: str | Path | None = None, revision: str | None = None,
                   cache_dir: str | Path | None = None) -> Path:
-    """Model directory for the bundled default (None), a local path or a Hub repo id.
+    """Model directory for the default (None: ``$ARAPOL_MODEL``, else the bundled
+    ``models/arapol-base``), a local path or a Hub repo id.
 
     >>> resolve_model("no/such/dir/here")
     Traceback (most recent call last):
     ...
     FileNotFoundError: model directory no/such/dir/here does not exist
     """
+    if name_or_path is None and os.environ.get(MODEL_ENV):
+        name_or_path = os.environ[MODEL_ENV]
     if name_or_path is None:
         if not (DEFAULT_MODEL_DIR / "config.json").is_file():
             raise FileNotFoundError(
-                f"no default model is bundled with arapol yet ({DEFAULT_MODEL_DIR} is missing). "
-                "Pass a model directory or a Hugging Face Hub repo id: arapol.load('path/to/model') "
-                "or `arapol label --model PATH_OR_REPO_ID`.")
+                f"no default model is bundled with this arapol installation ({DEFAULT_MODEL_DIR} is missing; "
+                "a source checkout ships models/arapol-base). Pass a model directory or a Hugging Face Hub "
+                "repo id: arapol.load('path/to/model'), `arapol label --model PATH_OR_REPO_ID`, "
+                f"or set {MODEL_ENV}.")
         return DEFAULT_MODEL_DIR
     path = Path(name_or_path).expanduser()
     if path.is_dir():

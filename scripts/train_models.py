@@ -118,6 +118,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     from arapol.modeling.baseline import MajorityMultiTask, TfidfMultiTask
     from arapol.modeling.data import load_posts
     from arapol.modeling.evaluate import (
+        calibration_errors,
         evaluate_posts,
         multitask_report,
         print_report,
@@ -147,6 +148,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
             "majority": multitask_report(posts, majority.predict(posts), model="majority", actors=actors, **meta),
         }
         dev_scores[split] = {name: _headline(r) for name, r in reports[split].items()}
+    ece = calibration_errors(load_model(model_dir), test)
+    ece_line = "Expected calibration error on real test posts (10 bins), temperature-scaled vs T = 1: " + ", ".join(
+        f"{head} {v['calibrated']:.3f} vs {v['uncalibrated']:.3f}" for head, v in ece.items())
     int8 = evaluate_posts(model_dir, test, quantize=True, data="arapol-pol", origin="real", split="test")
     int8_line = ("int8 (`arapol label --int8`) on real test posts: " + ", ".join(
         f"{label} {int8.headline[key]:.3f} (float32 {reports['test']['arapol'].headline[key]:.3f})"
@@ -164,7 +168,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         "## Real test posts: arapol vs TF-IDF vs majority (and the encoder-only ablation)", "", table, "",
         "Dev (real posts) mean of the three scores: " + ", ".join(f"{k} {v:.4f}" for k, v in mean.items())
         + f" -> {'arapol' if better else 'TF-IDF'} is better on dev.",
-        "", int8_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
+        "", int8_line, "", ece_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
         "", f"Where the TF-IDF baseline beats arapol on real test posts ({len(wins)} cells): "
         + ("; ".join(wins) if wins else "nowhere"), "",
         "## All test posts (real + authored), by script", "",
@@ -176,7 +180,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     results = {
         "model": str(model_dir), "tfidf_settings": tfidf.settings,
         "majority": asdict(majority), "dev_mean": mean, "arapol_better_on_dev": better,
-        "headline": dev_scores, "targets_reached": reached, "int8_test": _headline(int8),
+        "headline": dev_scores, "targets_reached": reached, "int8_test": _headline(int8), "ece_test": ece,
         "reports": {split: {name: report_dict(r) for name, r in rs.items()} for split, rs in reports.items()},
     }
     (args.work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str), "utf-8")

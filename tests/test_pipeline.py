@@ -54,9 +54,17 @@ def test_random_model_warns(model_dir):
 
 def test_no_bundled_model_gives_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(pipeline_module, "DEFAULT_MODEL_DIR", tmp_path / "arapol-base")
+    monkeypatch.delenv("ARAPOL_MODEL", raising=False)
     with pytest.raises(FileNotFoundError, match="no default model is bundled") as info:
         load()
-    assert "arapol.load('path/to/model')" in str(info.value)
+    assert "arapol.load('path/to/model')" in str(info.value) and "ARAPOL_MODEL" in str(info.value)
+
+
+def test_default_model_from_the_environment(monkeypatch, model_dir, tmp_path):
+    monkeypatch.setattr(pipeline_module, "DEFAULT_MODEL_DIR", tmp_path / "arapol-base")
+    monkeypatch.setenv("ARAPOL_MODEL", str(model_dir))
+    assert pipeline_module.resolve_model() == model_dir
+    assert load().loaded.directory == model_dir
 
 
 @pytest.mark.parametrize("name", ["./no/such/model", "/no/such/model", "a/b/c"])

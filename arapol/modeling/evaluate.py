@@ -46,6 +46,7 @@ from arapol.modeling.metrics import (
     ClassReport,
     binary_report,
     classification_report,
+    expected_calibration_error,
     rate,
     sigmoid,
     softmax,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TEXT_CLASSIFICATION_KEY",
+    "calibration_errors",
     "FairnessRow",
     "GroupScores",
     "MultiTaskReport",
@@ -192,6 +194,28 @@ def predict_posts(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 
     texts = [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts]
     ids = encode(loaded.tokenizer, texts)
     return predictions_from_logits(posts, multitask_logits(loaded.model, ids, loaded.pad_id, batch_size, texts), cfg)
+
+
+def calibration_errors(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> dict[str, dict[str, float]]:
+    """ECE of each head's predicted labels on ``posts``, with the config's temperatures
+    ("calibrated") and with T = 1 ("uncalibrated"). Stance: posts with a gold target; binary
+    heads: the label at 0.5 and its probability."""
+    cfg = loaded.config
+    texts = [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts]
+    logits = multitask_logits(loaded.model, encode(loaded.tokenizer, texts), loaded.pad_id, batch_size, texts)
+    index = {a: i for i, a in enumerate(cfg.actors)}
+    rows = [i for i, p in enumerate(posts) if p.target in index]
+    stance_logits = logits["stance"][rows, [index[posts[i].target] for i in rows]]
+    stance_gold = np.array([cfg.stance_labels.index(posts[i].stance) for i in rows])
+    out: dict[str, dict[str, float]] = {"stance": {}, "slogan": {}, "attack": {}}
+    for name, temps in (("calibrated", cfg.temperature), ("uncalibrated", dict.fromkeys(cfg.temperature, 1.0))):
+        probs = softmax(stance_logits, temps["stance"])
+        out["stance"][name] = expected_calibration_error(probs.max(-1), probs.argmax(-1) == stance_gold)
+        for head in ("slogan", "attack"):
+            p = sigmoid(logits[head], temps[head])
+            gold = np.array([bool(getattr(x, head)) for x in posts])
+            out[head][name] = expected_calibration_error(np.maximum(p, 1 - p), (p >= 0.5) == gold)
+    return out
 
 
 # -- multi-task report --------------------------------------------------------------------

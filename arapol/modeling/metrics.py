@@ -22,6 +22,7 @@ __all__ = [
     "binary_report",
     "best_threshold",
     "classification_report",
+    "expected_calibration_error",
     "fit_temperature",
     "log_softmax",
     "rate",
@@ -154,3 +155,22 @@ def best_threshold(probs: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
         if key > best[:2]:
             best = (key[0], key[1], float(t))
     return best[2], best[0]
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """ECE: |accuracy - mean confidence| per equal-width confidence bin, weighted by its share.
+
+    ``confidence``: the probability of each predicted label; ``correct``: whether it was right.
+
+    >>> round(expected_calibration_error(np.array([0.95, 0.95, 0.65, 0.65]), np.array([1, 1, 1, 0])), 4)
+    0.1
+    """
+    confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
+    if len(confidence) == 0:
+        return 0.0
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in np.unique(which):
+        inside = which == b
+        total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return round(float(total), 4)

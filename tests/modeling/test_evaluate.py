@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from arapol.modeling.data import Post
 from arapol.modeling.evaluate import (
     PostPredictions,
+    calibration_errors,
     evaluate_model,
     multitask_report,
     print_report,
@@ -19,6 +20,7 @@ from arapol.modeling.metrics import (
     best_threshold,
     binary_report,
     classification_report,
+    expected_calibration_error,
     fit_temperature,
     sigmoid,
     softmax,
@@ -145,3 +147,24 @@ def test_evaluate_model_writes_json_and_png(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="no posts"):
         evaluate_model(model, data, split="test", origin="authored")
+
+
+@pytest.mark.parametrize(("confidence", "correct", "ece"), [
+    ([0.95, 0.95, 0.65, 0.65], [1, 1, 1, 0], 0.1),
+    ([0.9] * 10, [1] * 9 + [0], 0.0),  # 90% confident, 90% right
+    ([1.0, 1.0], [0, 0], 1.0),
+    ([], [], 0.0),
+])
+def test_expected_calibration_error_table(confidence, correct, ece):
+    assert expected_calibration_error(np.array(confidence), np.array(correct)) == pytest.approx(ece, abs=1e-4)
+
+
+def test_calibration_errors_of_a_model(tmp_path):
+    from arapol.modeling.data import load_posts
+    from arapol.modeling.model import load_model
+
+    posts = load_posts(tiny_posts(tmp_path / "posts.jsonl"))["test"]
+    out = calibration_errors(load_model(make_random_model(tmp_path / "random")), posts)
+    assert set(out) == {"stance", "slogan", "attack"}
+    for scores in out.values():
+        assert set(scores) == {"calibrated", "uncalibrated"} and all(0.0 <= v <= 1.0 for v in scores.values())
