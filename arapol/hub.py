@@ -101,6 +101,7 @@ def model_card(config: ArapolConfig, repo_id: str) -> str:
         "It exists to test software.\n")
     # a trained model inherits the terms of its training data, which arapol cannot know
     licence = "other" if config.trained else "apache-2.0"
+    licence_name = "\nlicense_name: training-data-terms" if config.trained else ""
     terms = ("\nLicence: the terms of the data this model was trained on apply (edit this card to "
              "name them; arapol's bundled models are for non-commercial research, see its MODEL_CARD.md).\n"
              if config.trained else "")
@@ -108,7 +109,7 @@ def model_card(config: ArapolConfig, repo_id: str) -> str:
     temps = ", ".join(f"{k} {v}" for k, v in config.temperature.items())
     return f"""---
 language: [ar, ary, zgh, fr]
-license: {licence}
+license: {licence}{licence_name}
 library_name: arapol
 pipeline_tag: text-classification
 tags: [arapol, stance, political-discourse, darija, arabizi, amazigh, morocco]

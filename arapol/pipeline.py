@@ -125,7 +125,7 @@ def load(name_or_path: str | Path | None = None, revision: str | None = None,
     directory = resolve_model(name_or_path, revision=revision, cache_dir=cache_dir)
     torch.set_num_threads(threads or default_threads())
     device = device or ("cuda" if torch.cuda.is_available() and not quantize else "cpu")
-    if quantize and device != "cpu":
+    if quantize and torch.device(device).type != "cpu":
         raise ValueError(f"quantize=True runs on CPU only; this pipeline would run on {device}")
     loaded = load_model(directory, device=device, quantize=quantize)
     if not loaded.config.trained:

@@ -80,8 +80,11 @@ class ArapolConfig:
             if not isinstance(n, int) or n < 16:
                 raise ConfigError("wide.n_features must be an integer >= 16")
             mix = self.wide.get("mix", {})
-            if set(mix) - {"stance", "slogan", "attack"} or any(float(v) < 0 for v in mix.values()):
+            if set(mix) - {"stance", "slogan", "attack"} or not all(float(v) >= 0 for v in mix.values()):
                 raise ConfigError("wide.mix maps stance / slogan / attack to non-negative weights")
+            ngrams = self.wide.get("ngram_range", [1, 5])
+            if len(ngrams) != 2 or not 1 <= ngrams[0] <= ngrams[1]:
+                raise ConfigError("wide.ngram_range must be [min, max] with 1 <= min <= max")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArapolConfig:
@@ -97,5 +100,8 @@ class ArapolConfig:
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return asdict(self)
+        """JSON-ready dict (``wide`` only when set, so that a model without it reads as before)."""
+        data = asdict(self)
+        if data["wide"] is None:
+            del data["wide"]
+        return data

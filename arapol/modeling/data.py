@@ -115,8 +115,8 @@ def read_table(path: str | Path) -> list[dict[str, Any]]:
 
         ds = load_from_disk(str(path))  # Arrow files and JSON metadata: nothing is unpickled
         if hasattr(ds, "keys"):
-            return [{**row, "split": name} for name in ds for row in ds[name]]
-        return ds.to_list()
+            return [{**row, "split": name} for name in ds for row in _named_rows(ds[name])]
+        return _named_rows(ds)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
@@ -127,6 +127,15 @@ def read_table(path: str | Path) -> list[dict[str, Any]]:
     else:
         raise DataError(f"{path}: unknown file type {suffix!r} (use .csv, .tsv, .jsonl or .parquet)")
     return frame.to_dict("records")
+
+
+def _named_rows(ds: Any) -> list[dict[str, Any]]:
+    """Rows of a ``datasets.Dataset`` with ClassLabel columns as their label names."""
+    from datasets import ClassLabel
+
+    names = {c: f for c, f in ds.features.items() if isinstance(f, ClassLabel)}
+    return [{k: names[k].int2str(v) if k in names and v is not None and v >= 0 else v for k, v in row.items()}
+            for row in ds.to_list()]
 
 
 def _split_name(value: Any) -> str:

@@ -126,19 +126,21 @@ def _collect(forward: Callable[[Any, Any], dict[str, Any]], ids: Sequence[Sequen
 
 
 def multitask_logits(model: Any, ids: Sequence[Sequence[int]], pad_id: int, batch_size: int = 64,
-                     texts: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+                     texts: Sequence[str] | None = None, encoder_only: bool = False) -> dict[str, np.ndarray]:
     """Raw logits of an ``ArapolModel`` (eval mode is the caller's business), in input order.
 
-    With the model texts (``texts``), a model's wide heads add their logits; without, the
-    encoder's alone.
+    A model with wide heads needs the model ``texts`` (its temperatures and thresholds were
+    fitted on encoder + wide logits), unless ``encoder_only`` asks for the encoder's alone.
     """
+    if model.wide is not None and texts is None and not encoder_only:
+        raise ValueError("this model has wide n-gram heads: pass the model texts (or encoder_only=True)")
     def forward(input_ids: Any, mask: Any) -> dict[str, Any]:
         out = model(input_ids, mask)
         return {"stance": out.stance, "slogan": out.slogan, "attack": out.attack,
                 "attack_targets": out.attack_targets}
 
     logits = _collect(forward, ids, pad_id, batch_size)
-    wide = model.wide.logits(texts) if texts is not None and model.wide is not None else {}
+    wide = model.wide.logits(texts) if texts is not None and model.wide is not None and not encoder_only else {}
     return {name: value + wide[name] if name in wide else value for name, value in logits.items()}
 
 

@@ -113,8 +113,8 @@ class ArapolModel(nn.Module):
         self.slogan_head = nn.Linear(config.head_hidden, 1)
         self.attack_head = nn.Linear(config.head_hidden, 1)
         self.attack_targets_head = nn.Linear(config.head_hidden, n_actors)
-        self.wide = (WideHeads(config.wide["n_features"], n_actors, n_stances, config.wide["mix"])
-                     if config.wide else None)
+        self.wide = (WideHeads(config.wide["n_features"], config.actors, n_stances, config.wide.get("mix", {}),
+                               config.wide.get("ngram_range", (1, 5))) if config.wide else None)
 
     @classmethod
     def from_encoder(cls, name_or_path: str | Path, config: ArapolConfig) -> ArapolModel:
@@ -128,7 +128,8 @@ class ArapolModel(nn.Module):
         return cls(encoder.config, config, encoder=encoder)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Logits:
-        """Logits for every head; stance is scored toward every actor."""
+        """Encoder-head logits; stance toward every actor. The wide heads are added apart
+        (:meth:`wide_logits`, :meth:`add_wide`): they read the text, not the token ids."""
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.to(states.dtype)
         pooled = (states * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
@@ -152,8 +153,8 @@ class ArapolModel(nn.Module):
         self.config = ArapolConfig.from_dict({**self.config.to_dict(), "wide": section})
         self.wide = None
         if section is not None and arrays is not None:
-            self.wide = WideHeads(section["n_features"], len(self.config.actors), len(self.config.stance_labels),
-                                  section["mix"]).load_arrays(arrays)
+            self.wide = WideHeads(section["n_features"], self.config.actors, len(self.config.stance_labels),
+                                  section.get("mix", {}), section.get("ngram_range", (1, 5))).load_arrays(arrays)
 
     def wide_logits(self, texts: Sequence[str]) -> dict[str, torch.Tensor] | None:
         """Mix-scaled wide logits of the model texts, or None without wide heads."""

@@ -335,7 +335,7 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
 
     def dev_logits() -> dict[str, np.ndarray]:
         model.eval()
-        out = multitask_logits(model, dev_ids, pad_id, 64)
+        out = multitask_logits(model, dev_ids, pad_id, 64, encoder_only=True)
         model.train()
         return out
 

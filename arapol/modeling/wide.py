@@ -9,10 +9,16 @@ regression after the encoder is fine-tuned, and added to the encoder's logits, e
 scaled by its ``mix`` (chosen with ``C`` on dev). The weights live in ``model.safetensors``
 as buffers of :class:`WideHeads`; the settings in the config's ``wide`` section.
 
->>> heads = WideHeads(n_features=1024, n_actors=2, n_stances=3, mix={"stance": 1.0, "slogan": 0.5, "attack": 0.0})
+The n-grams say how a post speaks, not about whom: the wide stance logits go to the actors the
+post names (``find_actors``), or to every actor when it names none (a comment under a party's
+page); an actor the post does not name, beside others it does, keeps the encoder's stance alone.
+
+>>> heads = WideHeads(1024, ["RNI", "PJD"], n_stances=3, mix={"stance": 1.0, "slogan": 0.5, "attack": 0.0})
 >>> out = heads.logits(["صوتوا على الحمامة", "l7koma fachla"])
 >>> out["stance"].shape, out["slogan"].shape
 ((2, 2, 3), (2,))
+>>> stance_mask(["صوتوا على الحمامة", "l7koma fachla"], ["RNI", "PJD"]).tolist()
+[[True, False], [True, True]]
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["C_GRID", "MIX_GRID", "N_FEATURES", "WIDE_HEADS", "WideFit", "WideHeads", "fit_wide", "wide_config"]
+__all__ = ["C_GRID", "MIX_GRID", "N_FEATURES", "WIDE_HEADS", "WideFit", "WideHeads", "fit_wide", "stance_mask",
+           "wide_config"]
 
 WIDE_HEADS = ("stance", "slogan", "attack")
 N_FEATURES = 2**18
@@ -41,16 +48,27 @@ def wide_config(n_features: int = N_FEATURES, mix: dict[str, float] | None = Non
             "mix": dict(mix or dict.fromkeys(WIDE_HEADS, 1.0)), "C": dict(c or {})}
 
 
-def _hasher(n_features: int) -> Any:
+def term_counts(texts: Sequence[str], n_features: int, ngram_range: Sequence[int] = NGRAM_RANGE) -> Any:
+    """CSR matrix (N, n_features) of hashed character n-gram counts."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    return HashingVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=n_features,
-                             alternate_sign=False, norm=None, lowercase=False)
+    hasher = HashingVectorizer(analyzer="char_wb", ngram_range=tuple(ngram_range), n_features=n_features,
+                               alternate_sign=False, norm=None, lowercase=False)
+    return hasher.transform(list(texts))
 
 
-def term_counts(texts: Sequence[str], n_features: int) -> Any:
-    """CSR matrix (N, n_features) of hashed character n-gram counts."""
-    return _hasher(n_features).transform(list(texts))
+def stance_mask(texts: Sequence[str], actors: Sequence[str]) -> np.ndarray:
+    """(N, A) bool: the actors each text names, or all of them for a text that names none."""
+    from arapol.actors import find_actors
+
+    index = {a: i for i, a in enumerate(actors)}
+    mask = np.zeros((len(texts), len(actors)), dtype=bool)
+    for row, text in enumerate(texts):
+        for mention in find_actors(text):
+            if mention.actor in index:
+                mask[row, index[mention.actor]] = True
+    mask[~mask.any(1)] = True
+    return mask
 
 
 def tfidf(counts: Any, idf: np.ndarray) -> Any:
@@ -71,10 +89,12 @@ def fit_idf(counts: Any) -> np.ndarray:
 class WideHeads(nn.Module):
     """Buffers of the wide part (saved with the model); :meth:`logits` runs on CPU in NumPy/SciPy."""
 
-    def __init__(self, n_features: int, n_actors: int, n_stances: int, mix: dict[str, float]) -> None:
+    def __init__(self, n_features: int, actors: Sequence[str], n_stances: int, mix: dict[str, float],
+                 ngram_range: Sequence[int] = NGRAM_RANGE) -> None:
         super().__init__()
-        self.n_features = n_features
+        self.n_features, self.actors, self.ngram_range = n_features, list(actors), tuple(ngram_range)
         self.mix = {head: float(mix.get(head, 0.0)) for head in WIDE_HEADS}
+        n_actors = len(self.actors)
         self.register_buffer("idf", torch.ones(n_features))
         self.register_buffer("stance_weight", torch.zeros(n_features, n_stances))
         self.register_buffer("stance_actor", torch.zeros(n_actors, n_stances))
@@ -98,11 +118,11 @@ class WideHeads(nn.Module):
     def raw_logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Unscaled wide logits: stance (N, A, S), slogan (N,), attack (N,)."""
         a = self._numpy()
-        x = tfidf(term_counts(texts, self.n_features), a["idf"])
+        x = tfidf(term_counts(texts, self.n_features, self.ngram_range), a["idf"])
         stance = np.asarray(x @ a["stance_weight"]) + a["stance_bias"]
         binary = np.asarray(x @ a["binary_weight"]) + a["binary_bias"]
-        return {"stance": stance[:, None, :] + a["stance_actor"][None], "slogan": binary[:, 0],
-                "attack": binary[:, 1]}
+        stance = (stance[:, None, :] + a["stance_actor"][None]) * stance_mask(texts, self.actors)[..., None]
+        return {"stance": stance, "slogan": binary[:, 0], "attack": binary[:, 1]}
 
     def logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Wide logits scaled by ``mix``: what is added to the encoder's logits."""
@@ -136,7 +156,7 @@ class WideFit:
     dev_scores: dict[str, dict[str, float]]  # head -> "C=..,mix=.." -> score
 
 
-def _candidates(x: Any, x_dev: Any, actors: Sequence[str], stance_targets: Sequence[str | None],
+def _candidates(x: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str], stance_targets: Sequence[str | None],
                 stance_y: np.ndarray, binary_y: dict[str, np.ndarray], n_stances: int,
                 c: float) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]]:
     """For one C: per head, (fitted arrays, raw dev logits)."""
@@ -149,7 +169,7 @@ def _candidates(x: Any, x_dev: Any, actors: Sequence[str], stance_targets: Seque
         arrays = {"stance_weight": model.coef_[:, :n].T, "stance_actor": model.coef_[:, n:].T,
                   "stance_bias": model.intercept_}
         dev = np.asarray(x_dev @ arrays["stance_weight"]) + arrays["stance_bias"]
-        out["stance"] = (arrays, dev[:, None, :] + arrays["stance_actor"][None])
+        out["stance"] = (arrays, (dev[:, None, :] + arrays["stance_actor"][None]) * dev_mask[..., None])
     for k, head in enumerate(("slogan", "attack")):
         y = binary_y[head]
         if len(set(y.tolist())) == 2:
@@ -173,6 +193,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     counts = term_counts(train_texts, n_features)
     idf = fit_idf(counts)
     x, x_dev = tfidf(counts, idf), tfidf(term_counts(dev_texts, n_features), idf)
+    dev_mask = stance_mask(dev_texts, actors)
     arrays: dict[str, np.ndarray] = {
         "idf": idf, "stance_weight": np.zeros((n_features, n_stances)), "stance_actor": np.zeros((len(actors), n_stances)),
         "stance_bias": np.zeros(n_stances), "binary_weight": np.zeros((n_features, 2)), "binary_bias": np.zeros(2),
@@ -181,7 +202,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     mix, chosen_c, scores = dict.fromkeys(WIDE_HEADS, 0.0), {}, {head: {} for head in WIDE_HEADS}
     best = {head: (score(head, dev_logits), None, 0.0) for head in WIDE_HEADS}
     for c in c_grid:
-        for head, (fitted, raw) in _candidates(x, x_dev, actors, stance_targets, stance_y, binary_y,
+        for head, (fitted, raw) in _candidates(x, x_dev, dev_mask, actors, stance_targets, stance_y, binary_y,
                                                n_stances, c).items():
             for m in mix_grid:
                 candidate = {**dev_logits, head: dev_logits[head] + m * raw}
@@ -200,7 +221,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
             column = fitted["column"]
             arrays["binary_weight"][:, column] = fitted["binary_weight"]
             arrays["binary_bias"][column] = fitted["binary_bias"]
-    wide = WideHeads(n_features, len(actors), n_stances, mix).load_arrays(arrays)
+    wide = WideHeads(n_features, actors, n_stances, mix).load_arrays(arrays)
     for head, value in wide.logits(dev_texts).items():
         fused[head] = dev_logits[head] + value
     return WideFit(wide_config(n_features, mix, chosen_c), arrays, fused, scores)

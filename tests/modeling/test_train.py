@@ -121,6 +121,11 @@ def test_read_table_from_a_datasets_folder(tmp_path):
     assert load_labelled(tmp_path / "dd")["dev"] == [Labelled("الحكومة", "N")]
     Dataset.from_list([{"text": "bravo", "label": "P"}]).save_to_disk(tmp_path / "one")
     assert read_table(tmp_path / "one") == [{"text": "bravo", "label": "P"}]
+    from datasets import ClassLabel, Features, Value
+
+    features = Features({"text": Value("string"), "label": ClassLabel(names=["N", "P"])})
+    Dataset.from_dict({"text": ["bravo", "خايب"], "label": [1, 0]}, features=features).save_to_disk(tmp_path / "cl")
+    assert [r["label"] for r in read_table(tmp_path / "cl")] == ["P", "N"]
 
 
 @pytest.mark.parametrize(("value", "expected"), [

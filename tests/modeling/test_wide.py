@@ -5,7 +5,7 @@ import torch
 from arapol.modeling.config import ArapolConfig, ConfigError
 from arapol.modeling.model import load_model, save_model
 from arapol.modeling.tiny import make_random_model
-from arapol.modeling.wide import WideHeads, fit_idf, fit_wide, term_counts, tfidf, wide_config
+from arapol.modeling.wide import WideHeads, fit_idf, fit_wide, stance_mask, term_counts, tfidf, wide_config
 
 N = 1024
 
@@ -29,12 +29,29 @@ def test_tfidf_rows_are_unit_length_and_rare_ngrams_weigh_more():
     assert idf.min() >= 1.0 and idf.dtype == np.float32
 
 
+@pytest.mark.parametrize(("text", "mask"), [
+    ("صوتوا على الحمامة", [True, False, False]),          # names RNI only
+    ("بنكيران و الحمامة", [True, True, False]),            # names RNI and PJD
+    ("ما كاين والو", [True, True, True]),                 # names nobody: a page comment, any target
+    ("الحكومة فاشلة", [True, True, True]),                # names GOV, which is not among these actors
+])
+def test_stance_mask_follows_the_named_actors(text, mask):
+    assert stance_mask([text], ["RNI", "PJD", "PAM"]).tolist() == [mask]
+
+
+def test_wide_stance_leaves_unnamed_actors_to_the_encoder():
+    heads = WideHeads(N, ["RNI", "PJD"], n_stances=3, mix={"stance": 1.0})
+    heads.load_arrays({"stance_bias": [1.0, -1.0, 0.0]})
+    out = heads.logits(["صوتوا على الحمامة"])["stance"][0]
+    assert out[0].tolist() == [1.0, -1.0, 0.0] and out[1].tolist() == [0.0, 0.0, 0.0]
+
+
 def test_mix_scales_the_wide_logits():
-    heads = WideHeads(N, n_actors=2, n_stances=3, mix={"stance": 2.0, "slogan": 0.0, "attack": 1.0})
+    heads = WideHeads(N, ["RNI", "PJD"], n_stances=3, mix={"stance": 2.0, "slogan": 0.0, "attack": 1.0})
     rng = np.random.default_rng(0)
     heads.load_arrays({"stance_weight": rng.normal(size=(N, 3)), "binary_weight": rng.normal(size=(N, 2)),
                        "stance_actor": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]})
-    raw, mixed = heads.raw_logits(["صوتوا"]), heads.logits(["صوتوا"])
+    raw, mixed = heads.raw_logits(["صوتوا"]), heads.logits(["صوتوا"])  # names nobody: all actors
     assert np.allclose(mixed["stance"], 2 * raw["stance"]) and np.all(mixed["slogan"] == 0)
     assert np.allclose(raw["stance"][0, 0] - raw["stance"][0, 1], [1.0, -1.0, 0.0], atol=1e-5)
 
@@ -93,7 +110,8 @@ def test_wide_heads_survive_save_and_load(tmp_path):
 
 
 @pytest.mark.parametrize("wide", [{"n_features": 3, "mix": {}}, {"n_features": N, "mix": {"stance": -1}},
-                                  {"n_features": N, "mix": {"topic": 1.0}}])
+                                  {"n_features": N, "mix": {"topic": 1.0}}, {"n_features": N, "mix": {"slogan": float("nan")}},
+                                  {"n_features": N, "ngram_range": [3, 2]}])
 def test_bad_wide_sections_are_refused(wide):
     with pytest.raises(ConfigError, match="wide"):
         ArapolConfig(wide=wide)
@@ -105,3 +123,9 @@ def test_docstring_examples():
     from arapol.modeling import model, wide
 
     assert doctest.testmod(wide).failed == 0 and doctest.testmod(model).failed == 0
+
+
+def test_a_config_without_wide_reads_as_before():
+    assert "wide" not in ArapolConfig().to_dict()
+    section = wide_config(N)
+    assert ArapolConfig.from_dict(ArapolConfig(wide=section).to_dict()).wide == section
