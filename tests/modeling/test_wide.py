@@ -5,7 +5,15 @@ import torch
 from arapol.modeling.config import ArapolConfig, ConfigError
 from arapol.modeling.model import load_model, save_model
 from arapol.modeling.tiny import make_random_model
-from arapol.modeling.wide import WideHeads, fit_idf, fit_wide, stance_mask, term_counts, tfidf, wide_config
+from arapol.modeling.wide import (
+    WideHeads,
+    fit_idf,
+    fit_wide,
+    stance_mask,
+    term_counts,
+    tfidf,
+    wide_config,
+)
 
 N = 1024
 
