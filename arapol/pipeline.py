@@ -39,11 +39,12 @@ distance of its threshold can differ from the float32 run. Off by default.
 
 from __future__ import annotations
 
-import math
+import multiprocessing
 import os
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -51,12 +52,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from arapol.actors import find_actors, main_actor
 from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
 from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
-from arapol.text.detect import detect
-from arapol.text.normalize import normalize
-from arapol.text.tokenize import tokenize
+from arapol.preprocess import Preprocessor, Window
 
 __all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
 
@@ -134,35 +132,6 @@ def load(name_or_path: str | Path | None = None, revision: str | None = None,
     return Pipeline(loaded, device)
 
 
-def _missing(value: Any) -> str | None:
-    """How a missing value is spelled (None, NaN, pandas.NA), or None if it is not missing."""
-    if value is None:
-        return "None"
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if type(value).__name__ == "NAType":
-        return "NA"
-    return None
-
-
-def _text_error(text: Any) -> str | None:
-    if (missing := _missing(text)) is not None:
-        return f"text is missing ({missing})"
-    if not isinstance(text, str):
-        return f"text is not a string ({type(text).__name__})"
-    if not text.strip():
-        return "text is empty"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        return f"text has a lone surrogate at {e.start} (invalid UTF-8 in the input?)"
-    return None
-
-
-def _no_target(target: Any) -> bool:
-    return _missing(target) is not None or (isinstance(target, str) and not target.strip())
-
-
 class Pipeline:
     """Callable labeller; see the module docstring. Build it with :func:`load`."""
 
@@ -171,7 +140,9 @@ class Pipeline:
         self.config = loaded.config
         self.device = device
         self._actor_index = {a: i for i, a in enumerate(self.config.actors)}
-        self._max_chars = self.config.max_length * CHARS_PER_TOKEN
+        wide = loaded.model.wide.linear() if loaded.model.wide is not None else None
+        self.pre = Preprocessor(self.config.normalize_preset, list(self.config.actors),
+                                self.config.max_length * CHARS_PER_TOKEN, wide)
         self._check_text_layer()
 
     def __repr__(self) -> str:
@@ -186,7 +157,7 @@ class Pipeline:
 
     def _check_text_layer(self) -> None:
         """Fail at load time, not on every post, when the text layer is broken (missing data)."""
-        analysis, _ = self._prepare("الحكومة l7koma ⴰⵣⵓⵍ", None)
+        analysis, _ = self.pre.prepare("الحكومة l7koma ⴰⵣⵓⵍ", None)
         if analysis.error is not None:
             raise RuntimeError(f"arapol's text layer does not work here: {analysis.error}")
 
@@ -211,28 +182,33 @@ class Pipeline:
         return list(self.pipe(texts, targets, batch_size=batch_size))
 
     def pipe(self, texts: Iterable[Any], targets: Iterable[Any] | None = None,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Analysis]:
-        """Lazily label a stream of posts in order, holding at most two windows of posts.
+             batch_size: int = DEFAULT_BATCH_SIZE, n_process: int = 1) -> Iterator[Analysis]:
+        """Lazily label a stream of posts in order, holding a few windows of posts at a time.
 
-        One window's forward pass (torch, a worker thread) overlaps with the Python
-        preprocessing of the next.
+        One window's forward pass (torch, a worker thread) overlaps with the preprocessing of
+        the next. ``n_process=2`` (or more) preprocesses in ``n_process - 1`` worker processes
+        once the stream is longer than one window: Python's lock no longer serializes the
+        text layer and the model (``arapol label`` does this on a machine with 2+ cores). The
+        worker processes are spawned: a script that uses them needs ``if __name__ == "__main__":``.
         """
         windows = self._windows(texts, targets, batch_size * WINDOW_BATCHES)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arapol-forward")
+        preparer = _Preparer(self.pre, n_process)
         try:
-            pending: tuple[list[tuple[Analysis, str | None]], dict[str, int], Future[Any] | None] | None = None
-            for chunk, chunk_targets in windows:
-                prepared, unique = self._prepare_window(chunk, chunk_targets)
-                future = pool.submit(self._forward, list(unique), batch_size) if unique else None
+            pending: tuple[Window, Future[Any] | None] | None = None
+            for window in preparer.map(windows):
+                future = pool.submit(self._forward, list(window.unique), batch_size, window.wide) \
+                    if window.unique else None
                 if pending is not None:
-                    yield from self._finish(pending[0], pending[1], pending[2])
-                pending = (prepared, unique, future)
+                    yield from self._finish(*pending)
+                pending = (window, future)
             if pending is not None:
-                yield from self._finish(pending[0], pending[1], pending[2])
+                yield from self._finish(*pending)
         finally:
             # no join: an abandoned generator may be finalized by the garbage collector in
             # any thread, the worker's own included; the worker exits when its job is done
             pool.shutdown(wait=False, cancel_futures=True)
+            preparer.close()
 
     @staticmethod
     def _windows(texts: Iterable[Any], targets: Iterable[Any] | None,
@@ -245,45 +221,6 @@ class Pipeline:
             if len(chunk_targets) != len(chunk):
                 raise ValueError("targets ran out before texts")
             yield chunk, chunk_targets
-
-    # -- preprocess ------------------------------------------------------------------------
-
-    def _resolve_target(self, target: Any, analysis: Analysis) -> tuple[str | None, str | None]:
-        """(actor id or None, error or None)."""
-        if _no_target(target):
-            actor = main_actor(analysis.actors)
-            if actor is None:
-                return None, None
-        elif not isinstance(target, str):
-            return None, f"target is not a string ({type(target).__name__})"
-        else:
-            actor = target.strip().upper()
-        if actor not in self._actor_index:
-            return None, f"unknown target {actor!r}; this model knows {', '.join(self.config.actors)}"
-        return actor, None
-
-    def _prepare(self, text: Any, target: Any) -> tuple[Analysis, str | None]:
-        """A partial Analysis (or one with ``error``) and the stance target."""
-        error = _text_error(text)
-        if error is not None:
-            return Analysis(text=text if isinstance(text, str) else None, error=error), None
-        try:
-            detection = detect(text)
-            analysis = Analysis(
-                text=text,
-                normalized=normalize(text, self.config.normalize_preset),
-                tokens=tokenize(text),
-                script=detection.script,
-                lang=detection.lang,
-                actors=find_actors(text),
-            )
-        except Exception as e:  # one unprocessable post never stops a batch
-            return Analysis(text=text, error=f"preprocessing failed: {type(e).__name__}: {e}"), None
-        if not analysis.normalized.strip():
-            analysis.error = "text is empty after normalization"
-            return analysis, None
-        actor, analysis.error = self._resolve_target(target, analysis)
-        return analysis, actor
 
     # -- forward ---------------------------------------------------------------------------
 
@@ -300,8 +237,11 @@ class Pipeline:
                 mask[row, :len(ids[i])] = 1
             yield positions, torch.from_numpy(input_ids), torch.from_numpy(mask)
 
-    def _forward(self, model_texts: list[str], batch_size: int) -> dict[str, np.ndarray]:
-        """Calibrated, rounded probabilities for each text: stance (N, A, S) and the rest."""
+    def _forward(self, model_texts: list[str], batch_size: int,
+                 wide_logits: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Calibrated, rounded probabilities for each text: stance (N, A, S) and the rest.
+
+        ``wide_logits``: the texts' wide-head logits when preprocessing computed them."""
         ids = [e.ids for e in self.loaded.tokenizer.encode_batch(model_texts)]
         n, n_actors = len(ids), len(self.config.actors)
         out = {
@@ -311,7 +251,10 @@ class Pipeline:
             "attack_targets": np.empty((n, n_actors), dtype=np.float32),
         }
         model = self.loaded.model
-        wide = model.wide_logits(model_texts)
+        wide = None
+        if model.wide is not None:
+            arrays = wide_logits if wide_logits is not None else model.wide.logits(model_texts)
+            wide = {k: torch.from_numpy(v.astype(np.float32)) for k, v in arrays.items()}
         with torch.inference_mode():
             for positions, input_ids, mask in self._batches(ids, batch_size):
                 logits = model(input_ids.to(self.device), mask.to(self.device))
@@ -341,30 +284,82 @@ class Pipeline:
             targets = [self.config.actors[max(range(len(per_actor)), key=per_actor.__getitem__)]]
         return AttackResult(True, score, targets)
 
-    def _prepare_window(self, texts: Sequence[Any], targets: Sequence[Any],
-                        ) -> tuple[list[tuple[Analysis, str | None]], dict[str, int]]:
-        """Prepared posts, and the distinct model texts among them (each run once)."""
-        prepared = [self._prepare(text, target) for text, target in zip(texts, targets, strict=True)]
-        unique: dict[str, int] = {}
-        for analysis, _ in prepared:
-            if analysis.error is None:
-                unique.setdefault(analysis.normalized[:self._max_chars], len(unique))
-        return prepared, unique
-
-    def _finish(self, prepared: list[tuple[Analysis, str | None]], unique: dict[str, int],
-                forward: Future[dict[str, np.ndarray]] | None) -> list[Analysis]:
+    def _finish(self, window: Window, forward: Future[dict[str, np.ndarray]] | None) -> list[Analysis]:
         if forward is None:
-            return [analysis for analysis, _ in prepared]
+            return window.analyses
         probs = {name: array.tolist() for name, array in forward.result().items()}
-        for analysis, actor in prepared:
+        for analysis, actor in zip(window.analyses, window.targets, strict=True):
             if analysis.error is not None:
                 continue
-            u = unique[analysis.normalized[:self._max_chars]]
+            u = window.unique[self.pre.model_text(analysis)]
             analysis.stance = self._stance(probs["stance"][u], actor)
             slogan = probs["slogan"][u]
             analysis.slogan = SloganResult(slogan >= self.config.thresholds["slogan"], slogan)
             analysis.attack = self._attack(probs["attack"][u], probs["attack_targets"][u])
-        return [analysis for analysis, _ in prepared]
+        return window.analyses
+
+
+class _Preparer:
+    """Preprocessing of windows, in order: in this process, or (``n_process`` > 1, from the
+    second window on) in spawned worker processes. A window that a worker cannot take (a post
+    that does not pickle, a crashed worker) is prepared here instead: no row is ever lost."""
+
+    def __init__(self, pre: Preprocessor, n_process: int) -> None:
+        self.pre, self.workers = pre, max(0, n_process - 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, windows: Iterable[tuple[list[Any], list[Any]]]) -> Iterator[Window]:
+        it = iter(windows)
+        first = next(it, None)
+        if first is None:
+            return
+        if self.workers == 0:
+            yield self.pre.window(*first)
+            yield from (self.pre.window(*w) for w in it)
+            return
+        queue: deque[tuple[tuple[list[Any], list[Any]], Future[Window] | None]] = deque([(first, None)])
+        for chunk in it:
+            queue.append((chunk, self._submit(chunk)))
+            while len(queue) > self.workers + 1:
+                yield self._result(*queue.popleft())
+        while queue:
+            yield self._result(*queue.popleft())
+
+    def _submit(self, chunk: tuple[list[Any], list[Any]]) -> Future[Window] | None:
+        try:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
+                                                 initargs=(self.pre,))
+            return self._pool.submit(_worker_window, *chunk)
+        except Exception:  # no process could be started: prepare here
+            return None
+
+    def _result(self, chunk: tuple[list[Any], list[Any]], future: Future[Window] | None) -> Window:
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:
+                pass
+        return self.pre.window(*chunk)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+_WORKER_PRE: Preprocessor | None = None
+
+
+def _init_worker(pre: Preprocessor) -> None:
+    global _WORKER_PRE
+    _WORKER_PRE = pre
+
+
+def _worker_window(texts: list[Any], targets: list[Any]) -> Window:
+    assert _WORKER_PRE is not None
+    return _WORKER_PRE.window(texts, targets)
+
 
 def _reload(directory: str, device: str, weights_sha256: str, quantize: bool = False) -> Pipeline:
     with warnings.catch_warnings():

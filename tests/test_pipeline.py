@@ -173,9 +173,9 @@ def test_identical_texts_run_once(nlp, monkeypatch):
     seen = []
     forward = Pipeline._forward
 
-    def spy(self, texts, batch_size):
+    def spy(self, texts, batch_size, wide=None):
         seen.extend(texts)
-        return forward(self, texts, batch_size)
+        return forward(self, texts, batch_size, wide)
 
     monkeypatch.setattr(Pipeline, "_forward", spy)
     out = nlp([POSTS[0]] * 50 + [POSTS[1]], batch_size=8)
@@ -249,3 +249,21 @@ def test_int8_pipeline_labels_like_float32(model_dir, nlp):
     copy = pickle.loads(pickle.dumps(fast))
     assert copy.loaded.quantized
     assert [x.to_dict() for x in copy(POSTS)] == [x.to_dict() for x in fast(POSTS)]
+
+
+def test_preprocessing_processes_give_the_same_labels(nlp, monkeypatch):
+    monkeypatch.setattr(pipeline_module, "WINDOW_BATCHES", 1)  # windows of batch_size posts
+    posts = [f"{p} {i}" for i, p in enumerate(POSTS * 4)] + [None, 42, ""]
+    targets = [None, "RNI", float("nan"), "pjd", "nobody"] * 5 + [None, None]
+    threads = [a.to_dict() for a in nlp.pipe(posts, targets, batch_size=4)]
+    processes = [a.to_dict() for a in nlp.pipe(posts, targets, batch_size=4, n_process=2)]
+    assert processes == threads and len(threads) == len(posts)
+    assert processes[-3]["error"] == "text is missing (None)" and processes[-2]["error"].startswith("text is not")
+
+
+def test_a_post_that_cannot_be_pickled_is_prepared_in_process(nlp, monkeypatch):
+    monkeypatch.setattr(pipeline_module, "WINDOW_BATCHES", 1)
+    posts = POSTS * 2 + [lambda: None]  # a lambda cannot cross to a worker process
+    out = list(nlp.pipe(posts, batch_size=4, n_process=2))
+    assert len(out) == len(posts) and out[-1].error == "text is not a string (function)"
+    assert [a.to_dict() for a in out[:-1]] == [a.to_dict() for a in nlp(POSTS * 2, batch_size=4)]

@@ -14,11 +14,8 @@ post names (``find_actors``), or to every actor when it names none (a comment un
 page); an actor the post does not name, beside others it does, keeps the encoder's stance alone.
 
 >>> heads = WideHeads(1024, ["RNI", "PJD"], n_stances=3, mix={"stance": 1.0, "slogan": 0.5, "attack": 0.0})
->>> out = heads.logits(["صوتوا على الحمامة", "l7koma fachla"])
->>> out["stance"].shape, out["slogan"].shape
-((2, 2, 3), (2,))
->>> stance_mask(["صوتوا على الحمامة", "l7koma fachla"], ["RNI", "PJD"]).tolist()
-[[True, False], [True, True]]
+>>> heads.logits(["صوتوا على الحمامة", "l7koma fachla"])["stance"].shape
+(2, 2, 3)
 """
 
 from __future__ import annotations
@@ -31,12 +28,19 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["C_GRID", "MIX_GRID", "N_FEATURES", "WIDE_HEADS", "WideFit", "WideHeads", "fit_wide", "stance_mask",
-           "wide_config"]
+from arapol.modeling.ngrams import (
+    ARRAYS,
+    N_FEATURES,
+    NGRAM_RANGE,
+    WIDE_HEADS,
+    WideLinear,
+    fit_idf,
+    stance_mask,
+    term_counts,
+    tfidf,
+)
 
-WIDE_HEADS = ("stance", "slogan", "attack")
-N_FEATURES = 2**18
-NGRAM_RANGE = (1, 5)
+__all__ = ["C_GRID", "MIX_GRID", "WideFit", "WideHeads", "fit_wide", "wide_config"]
 C_GRID = (1.0, 3.0, 10.0)
 MIX_GRID = (0.5, 1.0, 2.0, 4.0)  # mix 0 (the encoder alone) is the starting point
 
@@ -48,85 +52,39 @@ def wide_config(n_features: int = N_FEATURES, mix: dict[str, float] | None = Non
             "mix": dict(mix or dict.fromkeys(WIDE_HEADS, 1.0)), "C": dict(c or {})}
 
 
-def term_counts(texts: Sequence[str], n_features: int, ngram_range: Sequence[int] = NGRAM_RANGE) -> Any:
-    """CSR matrix (N, n_features) of hashed character n-gram counts."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    hasher = HashingVectorizer(analyzer="char_wb", ngram_range=tuple(ngram_range), n_features=n_features,
-                               alternate_sign=False, norm=None, lowercase=False)
-    return hasher.transform(list(texts))
-
-
-def stance_mask(texts: Sequence[str], actors: Sequence[str]) -> np.ndarray:
-    """(N, A) bool: the actors each text names, or all of them for a text that names none."""
-    from arapol.actors import find_actors
-
-    index = {a: i for i, a in enumerate(actors)}
-    mask = np.zeros((len(texts), len(actors)), dtype=bool)
-    for row, text in enumerate(texts):
-        for mention in find_actors(text):
-            if mention.actor in index:
-                mask[row, index[mention.actor]] = True
-    mask[~mask.any(1)] = True
-    return mask
-
-
-def tfidf(counts: Any, idf: np.ndarray) -> Any:
-    """``(1 + log tf) * idf``, rows L2-normalized (a new CSR matrix)."""
-    from sklearn.preprocessing import normalize
-
-    x = counts.astype(np.float32, copy=True)
-    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
-    return normalize(x, norm="l2", copy=False)
-
-
-def fit_idf(counts: Any) -> np.ndarray:
-    """Smoothed idf of each bucket: ``ln((1 + n) / (1 + df)) + 1``."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return (np.log((1 + counts.shape[0]) / (1 + df)) + 1.0).astype(np.float32)
-
-
 class WideHeads(nn.Module):
-    """Buffers of the wide part (saved with the model); :meth:`logits` runs on CPU in NumPy/SciPy."""
+    """Buffers of the wide part (saved with the model); inference runs in NumPy (:meth:`linear`)."""
 
     def __init__(self, n_features: int, actors: Sequence[str], n_stances: int, mix: dict[str, float],
                  ngram_range: Sequence[int] = NGRAM_RANGE) -> None:
         super().__init__()
-        self.n_features, self.actors, self.ngram_range = n_features, list(actors), tuple(ngram_range)
-        self.mix = {head: float(mix.get(head, 0.0)) for head in WIDE_HEADS}
-        n_actors = len(self.actors)
-        self.register_buffer("idf", torch.ones(n_features))
-        self.register_buffer("stance_weight", torch.zeros(n_features, n_stances))
-        self.register_buffer("stance_actor", torch.zeros(n_actors, n_stances))
-        self.register_buffer("stance_bias", torch.zeros(n_stances))
-        self.register_buffer("binary_weight", torch.zeros(n_features, 2))  # slogan, attack
-        self.register_buffer("binary_bias", torch.zeros(2))
-        self._arrays: dict[str, np.ndarray] | None = None
+        empty = WideLinear.zeros(n_features, actors, n_stances, mix, ngram_range)
+        self.n_features, self.actors, self.ngram_range, self.mix = n_features, empty.actors, empty.ngram_range, empty.mix
+        for name in ARRAYS:
+            self.register_buffer(name, torch.from_numpy(empty.arrays[name]).clone())
+        self._linear: WideLinear | None = None
 
     def load_arrays(self, arrays: dict[str, np.ndarray]) -> WideHeads:
         """Set the buffers from NumPy arrays (after fitting)."""
         for name, value in arrays.items():
             getattr(self, name).copy_(torch.from_numpy(np.asarray(value, dtype=np.float32)))
-        self._arrays = None
+        self._linear = None
         return self
 
-    def _numpy(self) -> dict[str, np.ndarray]:
-        if self._arrays is None:
-            self._arrays = {name: buf.detach().cpu().float().numpy() for name, buf in self.named_buffers()}
-        return self._arrays
+    def linear(self) -> WideLinear:
+        """The torch-free NumPy side (sharing memory with the CPU buffers)."""
+        if self._linear is None:
+            arrays = {name: getattr(self, name).detach().cpu().float().numpy() for name in ARRAYS}
+            self._linear = WideLinear(arrays, self.actors, self.mix, self.n_features, self.ngram_range)
+        return self._linear
 
     def raw_logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Unscaled wide logits: stance (N, A, S), slogan (N,), attack (N,)."""
-        a = self._numpy()
-        x = tfidf(term_counts(texts, self.n_features, self.ngram_range), a["idf"])
-        stance = np.asarray(x @ a["stance_weight"]) + a["stance_bias"]
-        binary = np.asarray(x @ a["binary_weight"]) + a["binary_bias"]
-        stance = (stance[:, None, :] + a["stance_actor"][None]) * stance_mask(texts, self.actors)[..., None]
-        return {"stance": stance, "slogan": binary[:, 0], "attack": binary[:, 1]}
+        return self.linear().raw_logits(texts)
 
     def logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Wide logits scaled by ``mix``: what is added to the encoder's logits."""
-        return {head: self.mix[head] * value for head, value in self.raw_logits(texts).items()}
+        return self.linear().logits(texts)
 
 
 def _stance_features(x: Any, actors: Sequence[str], targets: Sequence[str | None]) -> Any:

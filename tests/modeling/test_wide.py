@@ -128,9 +128,9 @@ def test_bad_wide_sections_are_refused(wide):
 def test_docstring_examples():
     import doctest
 
-    from arapol.modeling import model, wide
+    from arapol.modeling import model, ngrams, wide
 
-    assert doctest.testmod(wide).failed == 0 and doctest.testmod(model).failed == 0
+    assert all(doctest.testmod(m).failed == 0 for m in (model, ngrams, wide))
 
 
 def test_a_config_without_wide_reads_as_before():
