@@ -260,3 +260,19 @@ def test_int8_flag(model):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == POSTS and all(r["error"] is None for r in rows)
+
+
+def test_worker_processes_keep_every_row_in_order(tmp_path, model, monkeypatch):
+    from arapol import pipeline
+
+    monkeypatch.setattr(pipeline, "WINDOW_BATCHES", 1)
+    posts = [f"{p} {i}" for i, p in enumerate(POSTS * 6)] + ["", "ⴰⵣⵓⵍ"]
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(posts) + "\n", encoding="utf-8")
+    outs = {}
+    for n in (1, 2):
+        result = run(source, "-o", tmp_path / f"out{n}.jsonl", "--model", model, "-q", "--batch-size", "4",
+                     "--processes", str(n))
+        assert result.exit_code == 0, result.output
+        outs[n] = [json.loads(line) for line in (tmp_path / f"out{n}.jsonl").read_text("utf-8").splitlines()]
+    assert outs[1] == outs[2] and [r["text"] for r in outs[2]] == posts

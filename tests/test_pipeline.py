@@ -154,7 +154,9 @@ def test_thresholds_come_from_the_config(nlp):
     for a in never(POSTS):
         assert not a.slogan.label and not a.attack.label and a.attack.targets == []
     every = _with_thresholds(nlp, attack=0.0, attack_targets=0.0)
-    assert every(POSTS[0]).attack.targets == nlp.config.actors
+    assert every(POSTS[4]).attack.targets == nlp.config.actors  # names no actor: the head decides
+    assert every(POSTS[0]).attack.targets == ["RNI"]  # the stance target (main actor) is the one attacked
+    assert every(POSTS[4], target="PAM").attack.targets == ["PAM"]
 
 
 def test_pipe_is_lazy(nlp):

@@ -171,7 +171,8 @@ def _attacked(scores: np.ndarray, actors: Sequence[str], threshold: float) -> tu
 def predictions_from_logits(posts: Sequence[Post], logits: dict[str, np.ndarray],
                             config: ArapolConfig) -> PostPredictions:
     """Labels as the pipeline gives them: calibrated probabilities, config thresholds, stance
-    toward the gold target (else the main actor; ``none`` when there is neither)."""
+    toward the gold target (else the main actor; ``none`` when there is neither); an attack's
+    actor is that target, else the attacked-actors head's (as the pipeline does)."""
     t, thr = config.temperature, config.thresholds
     index = {a: i for i, a in enumerate(config.actors)}
     slogan = sigmoid(logits["slogan"], t["slogan"]) >= thr["slogan"]
@@ -185,8 +186,8 @@ def predictions_from_logits(posts: Sequence[Post], logits: dict[str, np.ndarray]
     return PostPredictions(
         stance=stance, stance_targets=targets, slogan=[bool(x) for x in slogan],
         attack=[bool(x) for x in attack],
-        attack_targets=[_attacked(attacked[i], config.actors, thr["attack_targets"]) if attack[i] else ()
-                        for i in range(len(posts))],
+        attack_targets=[() if not attack[i] else (targets[i],) if targets[i] in index
+                        else _attacked(attacked[i], config.actors, thr["attack_targets"]) for i in range(len(posts))],
     )
 
 
