@@ -26,6 +26,7 @@ import csv
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -102,8 +103,8 @@ def run_measured(command: list[str]) -> Run:
 def loop_rate(stderr: str) -> float:
     """posts/s of the labelling loop, from the summary line of ``arapol label``."""
     for line in stderr.splitlines():
-        if line.startswith("arapol label:") and "posts/s" in line:
-            return float(line.rsplit(",", 1)[1].split()[0].replace(",", ""))
+        if line.startswith("arapol label:") and (found := re.search(r"([\d,.]+) posts/s", line)):
+            return float(found.group(1).replace(",", ""))
     raise ValueError(f"no summary in: {stderr[-500:]}")
 
 
@@ -175,7 +176,7 @@ def main() -> None:
     for mode in args.modes.split(","):
         arapol = run_measured(label_command(source, model, threads, args.batch_size, mode))
         rates[mode] = loop_rate(arapol.stderr)
-        print(f"arapol label, {mode} ({threads} torch thread(s) + 1 preprocessing thread): {len(posts):,} posts "
+        print(f"arapol label, {mode} ({threads} torch thread(s); text layer in a worker process): {len(posts):,} posts "
               f"in {arapol.seconds:.1f} s = {len(posts) / arapol.seconds:.0f} posts/s end to end, "
               f"{rates[mode]:,.0f} posts/s labelling loop; CPU {arapol.cpu_seconds:.1f} s; "
               f"peak RSS {arapol.peak_rss_mib:,.0f} MiB")
