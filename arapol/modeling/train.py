@@ -296,10 +296,11 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
     heads = {"multi": ("stance", "slogan", "attack"), "stance": ("stance",), "slogan": ("slogan",),
              "attack": ("attack",)}[args.task]
 
-    def ids_of(posts: Sequence[Post]) -> list[list[int]]:
-        return encode(raw, [model_text(p.text, config.normalize_preset, args.max_length) for p in posts])
+    def texts_of(posts: Sequence[Post]) -> list[str]:
+        return [model_text(p.text, config.normalize_preset, args.max_length) for p in posts]
 
-    train_ids, dev_ids = ids_of(train_posts), ids_of(dev_posts)
+    train_texts, dev_texts = texts_of(train_posts), texts_of(dev_posts)  # read by the encoder and the wide heads
+    train_ids, dev_ids = encode(raw, train_texts), encode(raw, dev_texts)
     t = multitask_targets(train_posts, config.actors, config.stance_labels, args.aux_against_weight,
                           args.aux_none_weight)
     main = t.stance_weight >= 1.0
@@ -362,9 +363,9 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
         stance_y = np.array([config.stance_labels.index(p.stance) if t in config.actors else -1
                              for p, t in zip(train_posts, targets, strict=True)])
         fit = fit_wide(
-            [model_text(p.text, config.normalize_preset, args.max_length) for p in train_posts], targets, stance_y,
+            train_texts, targets, stance_y,
             {h: np.array([int(getattr(p, h)) for p in train_posts]) for h in ("slogan", "attack")},
-            [model_text(p.text, config.normalize_preset, args.max_length) for p in dev_posts], logits,
+            dev_texts, logits,
             lambda head, candidate: scores(candidate)[1][keys[head]] if head in heads else 0.0,
             config.actors, len(config.stance_labels))
         used = any(v > 0 for v in fit.config["mix"].values())
