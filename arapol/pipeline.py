@@ -56,6 +56,7 @@ import numpy as np
 import torch
 
 from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
+from arapol.modeling.evaluate import padded_batches
 from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
 from arapol.preprocess import Preprocessor, Window
 
@@ -227,19 +228,6 @@ class Pipeline:
 
     # -- forward ---------------------------------------------------------------------------
 
-    def _batches(self, ids: list[list[int]], batch_size: int) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
-        """(positions, input_ids, attention_mask) batches of similar length."""
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), batch_size):
-            positions = order[start:start + batch_size]
-            width = len(ids[positions[-1]])
-            input_ids = np.full((len(positions), width), self.loaded.pad_id, dtype=np.int64)
-            mask = np.zeros((len(positions), width), dtype=np.int64)
-            for row, i in enumerate(positions):
-                input_ids[row, :len(ids[i])] = ids[i]
-                mask[row, :len(ids[i])] = 1
-            yield positions, torch.from_numpy(input_ids), torch.from_numpy(mask)
-
     def _forward(self, model_texts: list[str], batch_size: int,
                  wide_logits: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Calibrated, rounded probabilities for each text: stance (N, A, S) and the rest.
@@ -259,7 +247,7 @@ class Pipeline:
             arrays = wide_logits if wide_logits is not None else model.wide.logits(model_texts)
             wide = {k: torch.from_numpy(v.astype(np.float32)) for k, v in arrays.items()}
         with torch.inference_mode():
-            for positions, input_ids, mask in self._batches(ids, batch_size):
+            for positions, input_ids, mask in padded_batches(ids, self.loaded.pad_id, batch_size):
                 logits = model(input_ids.to(self.device), mask.to(self.device))
                 if wide is not None:
                     logits = model.add_wide(logits, {k: v[positions].to(self.device) for k, v in wide.items()})

@@ -11,6 +11,7 @@ import arapol
 from arapol import pipeline as pipeline_module
 from arapol.actors import find_actors, main_actor
 from arapol.labels import Analysis, Stance
+from arapol.modeling.evaluate import padded_batches
 from arapol.modeling.tiny import make_random_model
 from arapol.pipeline import Pipeline, UntrainedModelWarning, load
 
@@ -187,7 +188,7 @@ def test_identical_texts_run_once(nlp, monkeypatch):
 
 def test_batches_are_bucketed_by_length(nlp):
     ids = [[1] * n for n in (30, 2, 29, 3, 28, 4)]
-    widths = [mask.shape[1] for _, _, mask in nlp._batches(ids, 2)]
+    widths = [mask.shape[1] for _, _, mask in padded_batches(ids, nlp.loaded.pad_id, 2)]
     assert widths == [3, 28, 30]
 
 

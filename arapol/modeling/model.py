@@ -28,12 +28,10 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -129,7 +127,7 @@ class ArapolModel(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Logits:
         """Encoder-head logits; stance toward every actor. The wide heads are added apart
-        (:meth:`wide_logits`, :meth:`add_wide`): they read the text, not the token ids."""
+        (``model.wide.logits(texts)``, :meth:`add_wide`): they read the text, not the token ids."""
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.to(states.dtype)
         pooled = (states * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
@@ -155,12 +153,6 @@ class ArapolModel(nn.Module):
         if section is not None and arrays is not None:
             self.wide = WideHeads(section["n_features"], self.config.actors, len(self.config.stance_labels),
                                   section.get("mix", {}), section.get("ngram_range", (1, 5))).load_arrays(arrays)
-
-    def wide_logits(self, texts: Sequence[str]) -> dict[str, torch.Tensor] | None:
-        """Mix-scaled wide logits of the model texts, or None without wide heads."""
-        if self.wide is None:
-            return None
-        return {k: torch.from_numpy(v.astype(np.float32)) for k, v in self.wide.logits(texts).items()}
 
     @staticmethod
     def add_wide(logits: Logits, wide: dict[str, torch.Tensor] | None) -> Logits:
