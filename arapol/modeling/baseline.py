@@ -32,7 +32,7 @@ from arapol.modeling.evaluate import PostPredictions
 from arapol.modeling.metrics import best_threshold, classification_report
 from arapol.text.normalize import normalize
 
-__all__ = ["C_GRID", "MajorityMultiTask", "TfidfClassifier", "TfidfMultiTask", "vectorizer"]
+__all__ = ["C_GRID", "MajorityMultiTask", "TfidfClassifier", "TfidfMultiTask", "logreg", "vectorizer", "with_onehot"]
 
 C_GRID = (0.3, 1.0, 3.0, 10.0)
 STANCES = ("favor", "against", "none")
@@ -46,11 +46,29 @@ def vectorizer() -> Any:
                            max_features=300_000, preprocessor=lambda t: normalize(t, "model"))
 
 
-def _logreg(c: float, multiclass: bool) -> Any:
+def logreg(c: float, multiclass: bool) -> Any:
+    """The logistic regression of the baselines and the wide heads (balanced class weights)."""
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000,
                               solver="lbfgs" if multiclass else "liblinear")
+
+
+def with_onehot(x: Any, names: Sequence[str], values: Sequence[str | None]) -> Any:
+    """``x`` (sparse, N rows) with a one-hot block of ``values`` over ``names`` appended; a value
+    not among ``names`` gives a row of zeros.
+
+    >>> from scipy.sparse import csr_matrix
+    >>> with_onehot(csr_matrix([[0.5], [0.25]]), ["PJD", "RNI"], ["RNI", None]).toarray().tolist()
+    [[0.5, 0.0, 1.0], [0.25, 0.0, 0.0]]
+    """
+    from scipy.sparse import csr_matrix, hstack
+
+    index = {name: i for i, name in enumerate(names)}
+    rows = [(r, index[v]) for r, v in enumerate(values) if v in index]
+    onehot = csr_matrix((np.ones(len(rows), dtype=x.dtype), ([r for r, _ in rows], [c for _, c in rows])),
+                        shape=(x.shape[0], len(names)))
+    return hstack([x, onehot]).tocsr()
 
 
 def _macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
@@ -72,18 +90,12 @@ class TfidfClassifier:
     _model: Any = None
 
     def _features(self, texts: Sequence[str], pairs: Sequence[str | None] | None, fit: bool = False) -> Any:
-        from scipy.sparse import csr_matrix, hstack
-
         x = self._vec.fit_transform(texts) if fit else self._vec.transform(texts)
         if pairs is None or all(p is None for p in pairs):
             return x
         if fit:
             self._pairs = sorted({str(p) for p in pairs})
-        index = {p: i for i, p in enumerate(self._pairs)}
-        rows = [(r, index[str(p)]) for r, p in enumerate(pairs) if str(p) in index]
-        onehot = csr_matrix((np.ones(len(rows)), ([r for r, _ in rows], [c for _, c in rows])),
-                            shape=(len(texts), len(self._pairs)))
-        return hstack([x, onehot]).tocsr()
+        return with_onehot(x, self._pairs, [str(p) for p in pairs])
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], dev_texts: Sequence[str], dev_labels: Sequence[str],
             pairs: Sequence[str | None] | None = None, dev_pairs: Sequence[str | None] | None = None,
@@ -95,7 +107,7 @@ class TfidfClassifier:
         multiclass = len(set(labels)) > 2
         best = None
         for c in C_GRID:
-            model = _logreg(c, multiclass).fit(x, list(labels))
+            model = logreg(c, multiclass).fit(x, list(labels))
             self.dev_scores[c] = _macro_f1(dev_labels, model.predict(x_dev).tolist())
             if best is None or self.dev_scores[c] > self.dev_scores[best[0]]:
                 best = (c, model)
@@ -119,7 +131,7 @@ def _fit_binary(x: Any, y: np.ndarray, x_dev: Any, y_dev: np.ndarray) -> _Binary
     """Best (C, threshold) by dev F1 of the positive class."""
     best: tuple[float, _Binary] | None = None
     for c in C_GRID:
-        model = _logreg(c, multiclass=False).fit(x, y)
+        model = logreg(c, multiclass=False).fit(x, y)
         threshold, f1 = best_threshold(model.predict_proba(x_dev)[:, 1], y_dev)
         if best is None or f1 > best[0]:
             best = (f1, _Binary(model, threshold, c))
@@ -139,15 +151,6 @@ class TfidfMultiTask:
     _vec: Any = None
     _stance: Any = None
 
-    def _stance_x(self, x: Any, targets: Sequence[str | None]) -> Any:
-        from scipy.sparse import csr_matrix, hstack
-
-        index = {a: i for i, a in enumerate(self.actors)}
-        rows = [(r, index[t]) for r, t in enumerate(targets) if t in index]
-        onehot = csr_matrix((np.ones(len(rows)), ([r for r, _ in rows], [c for _, c in rows])),
-                            shape=(x.shape[0], len(self.actors)))
-        return hstack([x, onehot]).tocsr()
-
     def fit(self, train: Sequence[Post], dev: Sequence[Post]) -> TfidfMultiTask:
         """Fit the three classifiers; C and thresholds from ``dev``."""
         self._vec = vectorizer()
@@ -156,11 +159,11 @@ class TfidfMultiTask:
         rows = [i for i, t in enumerate(targets) if t in self.actors]
         dev_rows = [i for i, t, p in zip(range(len(dev)), dev_targets, dev, strict=True)
                     if t in self.actors and p.target is not None]
-        xs = self._stance_x(x[rows], [targets[i] for i in rows])
-        xs_dev = self._stance_x(x_dev[dev_rows], [dev_targets[i] for i in dev_rows])
+        xs = with_onehot(x[rows], self.actors, [targets[i] for i in rows])
+        xs_dev = with_onehot(x_dev[dev_rows], self.actors, [dev_targets[i] for i in dev_rows])
         best = None
         for c in C_GRID:
-            model = _logreg(c, multiclass=True).fit(xs, [train[i].stance for i in rows])
+            model = logreg(c, multiclass=True).fit(xs, [train[i].stance for i in rows])
             score = classification_report([dev[i].stance for i in dev_rows], model.predict(xs_dev).tolist(),
                                           list(STANCES)).macro_f1
             if best is None or score > best[0]:
@@ -180,7 +183,7 @@ class TfidfMultiTask:
         stance = ["none"] * len(posts)
         rows = [i for i, t in enumerate(targets) if t in self.actors]
         if rows:
-            for i, label in zip(rows, self._stance.predict(self._stance_x(x[rows], [targets[i] for i in rows])),
+            for i, label in zip(rows, self._stance.predict(with_onehot(x[rows], self.actors, [targets[i] for i in rows])),
                                 strict=True):
                 stance[i] = str(label)
         assert self.slogan is not None and self.attack is not None

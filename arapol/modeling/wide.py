@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from arapol.modeling.baseline import logreg, with_onehot
 from arapol.modeling.ngrams import (
     ARRAYS,
     N_FEATURES,
@@ -87,23 +88,6 @@ class WideHeads(nn.Module):
         return self.linear().logits(texts)
 
 
-def _stance_features(x: Any, actors: Sequence[str], targets: Sequence[str | None]) -> Any:
-    from scipy.sparse import csr_matrix, hstack
-
-    index = {a: i for i, a in enumerate(actors)}
-    rows = [(r, index[t]) for r, t in enumerate(targets) if t in index]
-    onehot = csr_matrix((np.ones(len(rows), dtype=np.float32), ([r for r, _ in rows], [c for _, c in rows])),
-                        shape=(x.shape[0], len(actors)))
-    return hstack([x, onehot]).tocsr()
-
-
-def _logreg(c: float, multiclass: bool) -> Any:
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000,
-                              solver="lbfgs" if multiclass else "liblinear")
-
-
 @dataclass
 class WideFit:
     """A fitted wide part: config section, buffers, fused dev logits and the dev scores."""
@@ -121,8 +105,8 @@ def _candidates(x: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str],
     out: dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]] = {}
     rows = np.array([i for i, t in enumerate(stance_targets) if t in actors and stance_y[i] >= 0], dtype=int)
     if len(rows) and len(set(stance_y[rows].tolist())) == n_stances:
-        model = _logreg(c, multiclass=True).fit(
-            _stance_features(x[rows], actors, [stance_targets[i] for i in rows]), stance_y[rows])
+        model = logreg(c, multiclass=True).fit(
+            with_onehot(x[rows], actors, [stance_targets[i] for i in rows]), stance_y[rows])
         n = x.shape[1]
         arrays = {"stance_weight": model.coef_[:, :n].T, "stance_actor": model.coef_[:, n:].T,
                   "stance_bias": model.intercept_}
@@ -131,7 +115,7 @@ def _candidates(x: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str],
     for k, head in enumerate(("slogan", "attack")):
         y = binary_y[head]
         if len(set(y.tolist())) == 2:
-            model = _logreg(c, multiclass=False).fit(x, y)
+            model = logreg(c, multiclass=False).fit(x, y)
             out[head] = ({"binary_weight": model.coef_[0], "binary_bias": model.intercept_[0], "column": k},
                          np.asarray(x_dev @ model.coef_[0]) + model.intercept_[0])
     return out
