@@ -232,7 +232,7 @@ class Pipeline:
                  wide_logits: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Calibrated, rounded probabilities for each text: stance (N, A, S) and the rest.
 
-        ``wide_logits``: the texts' wide-head logits when preprocessing computed them."""
+        ``wide_logits``: the texts' wide-head logits (``Window.wide``), for a model with wide heads."""
         ids = [e.ids for e in self.loaded.tokenizer.encode_batch(model_texts)]
         n, n_actors = len(ids), len(self.config.actors)
         out = {
@@ -242,10 +242,8 @@ class Pipeline:
             "attack_targets": np.empty((n, n_actors), dtype=np.float32),
         }
         model = self.loaded.model
-        wide = None
-        if model.wide is not None:
-            arrays = wide_logits if wide_logits is not None else model.wide.logits(model_texts)
-            wide = {k: torch.from_numpy(v.astype(np.float32)) for k, v in arrays.items()}
+        wide = None if wide_logits is None else {k: torch.from_numpy(v.astype(np.float32))
+                                                 for k, v in wide_logits.items()}
         with torch.inference_mode():
             for positions, input_ids, mask in padded_batches(ids, self.loaded.pad_id, batch_size):
                 logits = model(input_ids.to(self.device), mask.to(self.device))
@@ -302,13 +300,12 @@ class _Preparer:
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, windows: Iterable[tuple[list[Any], list[Any]]]) -> Iterator[Window]:
+        if self.workers == 0:
+            yield from (self.pre.window(*w) for w in windows)
+            return
         it = iter(windows)
         first = next(it, None)
         if first is None:
-            return
-        if self.workers == 0:
-            yield self.pre.window(*first)
-            yield from (self.pre.window(*w) for w in it)
             return
         queue: deque[tuple[tuple[list[Any], list[Any]], Future[Window] | None]] = deque([(first, None)])
         for chunk in it:
