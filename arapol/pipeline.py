@@ -56,6 +56,7 @@ import numpy as np
 import torch
 
 from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
+from arapol.modeling.data import CHARS_PER_TOKEN
 from arapol.modeling.evaluate import padded_batches
 from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
 from arapol.preprocess import Preprocessor, Window
@@ -66,7 +67,6 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "arapol-
 MODEL_ENV = "ARAPOL_MODEL"  # path or Hub repo id used when no model is named
 DEFAULT_BATCH_SIZE = 64
 WINDOW_BATCHES = 16  # posts sorted by length together: batch_size * WINDOW_BATCHES
-CHARS_PER_TOKEN = 16  # model text is cut at max_length * this many characters before tokenizing
 DECIMALS = 4
 
 
