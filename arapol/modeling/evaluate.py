@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TEXT_CLASSIFICATION_KEY",
     "calibration_errors",
+    "post_logits",
     "FairnessRow",
     "GroupScores",
     "MultiTaskReport",
@@ -191,12 +192,16 @@ def predictions_from_logits(posts: Sequence[Post], logits: dict[str, np.ndarray]
     )
 
 
-def predict_posts(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> PostPredictions:
-    """Label ``posts`` with a loaded arapol model (``arapol.modeling.model.load_model``)."""
+def post_logits(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> dict[str, np.ndarray]:
+    """Raw logits (encoder + wide heads) of ``posts``, read as the pipeline reads them."""
     cfg = loaded.config
     texts = [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts]
-    ids = encode(loaded.tokenizer, texts)
-    return predictions_from_logits(posts, multitask_logits(loaded.model, ids, loaded.pad_id, batch_size, texts), cfg)
+    return multitask_logits(loaded.model, encode(loaded.tokenizer, texts), loaded.pad_id, batch_size, texts)
+
+
+def predict_posts(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> PostPredictions:
+    """Label ``posts`` with a loaded arapol model (``arapol.modeling.model.load_model``)."""
+    return predictions_from_logits(posts, post_logits(loaded, posts, batch_size), loaded.config)
 
 
 def calibration_errors(loaded: LoadedModel, posts: Sequence[Post], batch_size: int = 64) -> dict[str, dict[str, float]]:
@@ -204,8 +209,7 @@ def calibration_errors(loaded: LoadedModel, posts: Sequence[Post], batch_size: i
     ("calibrated") and with T = 1 ("uncalibrated"). Stance: posts with a gold target; binary
     heads: the label at 0.5 and its probability."""
     cfg = loaded.config
-    texts = [model_text(p.text, cfg.normalize_preset, cfg.max_length) for p in posts]
-    logits = multitask_logits(loaded.model, encode(loaded.tokenizer, texts), loaded.pad_id, batch_size, texts)
+    logits = post_logits(loaded, posts, batch_size)
     index = {a: i for i, a in enumerate(cfg.actors)}
     rows = [i for i, p in enumerate(posts) if p.target in index]
     stance_logits = logits["stance"][rows, [index[posts[i].target] for i in rows]]
