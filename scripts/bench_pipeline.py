@@ -13,7 +13,9 @@
 4. Per-post cost of ``arapol label`` at 1k, 10k and 100k posts (1M with --with-1m).
 
 ``arapol label`` runs in float32 and with ``--int8`` (dynamic int8 quantization of the linear
-layers), both in the same run; the scale series uses ``--scale-mode``.
+layers), each with its text-layer worker process and with ``--processes 1``, in the same run;
+the scale series uses ``--scale-mode``. Peak RSS is given for the labelling process and for it
+with its worker processes (summed, sampled from ``/proc``).
 
 Without ``--model`` and without a bundled model, a model with RANDOM weights of the size
 arapol's encoder aims at (4 layers x 256) stands in: the numbers are for speed only.
@@ -29,6 +31,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from itertools import cycle, islice
@@ -82,22 +85,47 @@ def write_jsonl(path: Path, posts: list[str], n: int) -> Path:
 class Run:
     seconds: float
     cpu_seconds: float  # user + system time of the child
-    peak_rss_mib: float
+    peak_rss_mib: float  # the child itself (ru_maxrss)
     stderr: str
+    tree_peak_mib: float = 0.0  # the child and its worker processes together, sampled from /proc
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Summed VmRSS of a process and all its descendants (Linux /proc); 0 for what has ended."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack += [int(c) for c in children.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
 
 
 def run_measured(command: list[str]) -> Run:
-    """Run a command; wall time, CPU time and peak RSS (ru_maxrss of this child, via os.wait4)."""
+    """Run a command; wall time, CPU time, peak RSS (ru_maxrss of this child, via os.wait4) and
+    the peak of the whole process tree's RSS (sampled every 0.1 s)."""
     started = time.perf_counter()
-    with open(os.devnull, "wb") as devnull:
-        process = subprocess.Popen(command, stdout=devnull, stderr=subprocess.PIPE)
-        stderr = process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
-        _, status, usage = os.wait4(process.pid, 0)
+    with open(os.devnull, "wb") as devnull, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=devnull, stderr=errors)
+        tree_peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            tree_peak = max(tree_peak, tree_rss_kib(process.pid))
+            time.sleep(0.1)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{command[:4]} failed ({process.returncode}):\n{stderr}")
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr, tree_peak / 1024)
 
 
 def loop_rate(stderr: str) -> float:
@@ -109,9 +137,12 @@ def loop_rate(stderr: str) -> float:
 
 
 def label_command(source: Path, model: Path, threads: int, batch_size: int, mode: str = "float32") -> list[str]:
+    """``arapol label`` in ``mode``: float32 or int8, with ``/1`` for ``--processes 1`` (no worker)."""
+    precision, _, processes = mode.partition("/")
     return [sys.executable, "-c", "from arapol.cli import main; main()", "label", str(source),
             "-o", str(source.with_suffix(".out.jsonl")), "--model", str(model),
-            "--threads", str(threads), "--batch-size", str(batch_size)] + (["--int8"] if mode == "int8" else [])
+            "--threads", str(threads), "--batch-size", str(batch_size)] + \
+        (["--int8"] if precision == "int8" else []) + (["--processes", processes] if processes else [])
 
 
 def stand_in_model(work: Path, posts: list[str]) -> Path:
@@ -147,7 +178,8 @@ def main() -> None:
     parser.add_argument("--baseline-threads", default="1,2", help="torch threads to try for transformers")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--scales", default="1000,10000,100000")
-    parser.add_argument("--modes", default="float32,int8", help="arapol label modes to measure")
+    parser.add_argument("--modes", default="float32,int8,float32/1,int8/1",
+                        help="arapol label modes to measure (/1: --processes 1, no worker process)")
     parser.add_argument("--scale-mode", default="int8", choices=("float32", "int8"))
     parser.add_argument("--with-1m", action="store_true", help="also 1,000,000 posts (about 15-20 min)")
     parser.add_argument("--baseline", nargs=2, help=argparse.SUPPRESS)  # internal: MODEL_DIR SOURCE
@@ -176,10 +208,11 @@ def main() -> None:
     for mode in args.modes.split(","):
         arapol = run_measured(label_command(source, model, threads, args.batch_size, mode))
         rates[mode] = loop_rate(arapol.stderr)
-        print(f"arapol label, {mode} ({threads} torch thread(s); text layer in a worker process): {len(posts):,} posts "
+        where = "in one process" if mode.endswith("/1") else "text layer in a worker process"
+        print(f"arapol label, {mode} ({threads} torch thread(s); {where}): {len(posts):,} posts "
               f"in {arapol.seconds:.1f} s = {len(posts) / arapol.seconds:.0f} posts/s end to end, "
               f"{rates[mode]:,.0f} posts/s labelling loop; CPU {arapol.cpu_seconds:.1f} s; "
-              f"peak RSS {arapol.peak_rss_mib:,.0f} MiB")
+              f"peak RSS {arapol.peak_rss_mib:,.0f} MiB (with its worker processes {arapol.tree_peak_mib:,.0f} MiB)")
 
     n = min(args.baseline_posts, len(posts))
     best = 0.0
@@ -206,7 +239,8 @@ def main() -> None:
             f", marginal {(run.cpu_seconds - previous[1]) / (size - previous[0]) * 1e6:,.0f} us CPU/post"
         print(f"  {size:>9,} posts: {1e6 / rate:6.0f} us/post ({rate:,.0f} posts/s); end to end "
               f"{run.seconds:.1f} s; CPU {run.cpu_seconds:.1f} s{marginal}; peak RSS "
-              f"{run.peak_rss_mib:,.0f} MiB; load average now {os.getloadavg()[0]:.1f}")
+              f"{run.peak_rss_mib:,.0f} MiB (with workers {run.tree_peak_mib:,.0f} MiB); "
+              f"load average now {os.getloadavg()[0]:.1f}")
         previous = (size, run.cpu_seconds)
         path.unlink()
         path.with_suffix(".out.jsonl").unlink()
