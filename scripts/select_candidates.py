@@ -5,6 +5,7 @@ Keywords only *pick candidates to read*; they never assign a label. Texts go to
 hashes reach the repository, through the annotation files.
 
     python scripts/select_candidates.py --data ../shared/data --out work/annotate
+    python scripts/select_candidates.py --round 2 --first-batch 20   # more posts, none read before
 """
 
 from __future__ import annotations
@@ -73,16 +74,15 @@ def pick(items, n, rng, pattern=POLITICAL):
     return hits[:n]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=Path("work/annotate"))
-    parser.add_argument("--batch", type=int, default=250)
-    parser.add_argument("--seed", type=int, default=13)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    d = args.data
+def annotated() -> tuple[set[str], set[str]]:
+    """Ids and text hashes already read in any pass: round 2 never offers them again."""
+    recs = [json.loads(line) for f in Path("corpora/annotations").glob("pass_*/*.jsonl")
+            for line in f.open(encoding="utf-8")]
+    return {r["id"] for r in recs}, {r["sha256"] for r in recs}
 
+
+def round_one(d: Path, rng: random.Random) -> list[tuple[str, str]]:
+    """Round 1 (seed 13): the 4,761 candidates of corpus v1."""
     elec = rows(d, "elecmorocco2016/elecmorocco2016.csv", "index")
     rare = [x for x in elec if ACTOR_RARE.search(x[1])]
     rng.shuffle(rare)
@@ -106,7 +106,26 @@ def main() -> None:
     arm = armpro_rows(d)
     rng.shuffle(arm)
     chosen += arm[:200]
+    return chosen
 
+
+def round_two(d: Path, rng: random.Random) -> list[tuple[str, str]]:
+    """Round 2: keyword-matched Moroccan posts not read in round 1, mostly 2016 election comments."""
+    ids, hashes = annotated()
+
+    def fresh(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [x for x in items if x[0] not in ids and sha256(x[1]) not in hashes]
+
+    chosen = pick(fresh(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index")), 1100, rng)
+    chosen += pick(fresh(rows(d, "mac/mac_corpus.csv")), 150, rng)
+    myc = fresh(rows(d, "myc/myc_cleaned.csv"))
+    chosen += pick([x for x in myc if LATIN.search(x[1]) and not ARABIC.search(x[1])], 100, rng)
+    omcd = rows(d, "omcd/omcd_train.csv", "id") + rows(d, "omcd/omcd_test.csv", "id")
+    chosen += pick(fresh(omcd), 150, rng)
+    return chosen
+
+
+def write_batches(chosen: list[tuple[str, str]], rng: random.Random, out: Path, size: int, first: int) -> None:
     seen: set[str] = set()
     unique = []
     for key, text in chosen:
@@ -115,17 +134,31 @@ def main() -> None:
             seen.add(h)
             unique.append({"id": key, "sha256": h, "text": text})
     rng.shuffle(unique)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for b in range(0, len(unique), args.batch):
-        path = args.out / f"batch_{b // args.batch:03d}.jsonl"
+    out.mkdir(parents=True, exist_ok=True)
+    for b in range(0, len(unique), size):
+        path = out / f"batch_{first + b // size:03d}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
-            for rec in unique[b : b + args.batch]:
+            for rec in unique[b : b + size]:
                 handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
     by_source: dict[str, int] = {}
     for rec in unique:
         src = rec["id"].split("/")[0]
         by_source[src] = by_source.get(src, 0) + 1
-    print(json.dumps({"candidates": len(unique), "rare_actor_elec": len(rare), "by_source": by_source}))
+    print(json.dumps({"candidates": len(unique), "by_source": by_source}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path("work/annotate"))
+    parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--round", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--first-batch", type=int, default=0, help="number of the first batch written")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    chosen = (round_one if args.round == 1 else round_two)(args.data, rng)
+    write_batches(chosen, rng, args.out, args.batch, args.first_batch)
 
 
 if __name__ == "__main__":
