@@ -6,6 +6,7 @@ hashes reach the repository, through the annotation files.
 
     python scripts/select_candidates.py --data ../shared/data --out work/annotate
     python scripts/select_candidates.py --round 2 --first-batch 20   # more posts, none read before
+    python scripts/select_candidates.py --round 3 --first-batch 26   # after round 2 is annotated
 """
 
 from __future__ import annotations
@@ -125,6 +126,24 @@ def round_two(d: Path, rng: random.Random) -> list[tuple[str, str]]:
     return chosen
 
 
+def round_three(d: Path, rng: random.Random) -> list[tuple[str, str]]:
+    """Round 3: more 2016 election comments (keyword-matched and not) and Arabic-script YouTube
+    comments, none read in rounds 1-2."""
+    ids, hashes = annotated()
+
+    def fresh(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [x for x in items if x[0] not in ids and sha256(x[1]) not in hashes]
+
+    elec = fresh(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index"))
+    chosen = pick(elec, 1250, rng)
+    other = [x for x in elec if not POLITICAL.search(x[1])]
+    rng.shuffle(other)
+    chosen += other[:250]  # election-page comments without a keyword: harder negatives and positives
+    myc = fresh(rows(d, "myc/myc_cleaned.csv"))
+    chosen += pick([x for x in myc if ARABIC.search(x[1])], 250, rng)
+    return chosen
+
+
 def write_batches(chosen: list[tuple[str, str]], rng: random.Random, out: Path, size: int, first: int) -> None:
     seen: set[str] = set()
     unique = []
@@ -153,11 +172,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("work/annotate"))
     parser.add_argument("--batch", type=int, default=250)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--round", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--round", type=int, choices=(1, 2, 3), default=1)
     parser.add_argument("--first-batch", type=int, default=0, help="number of the first batch written")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    chosen = (round_one if args.round == 1 else round_two)(args.data, rng)
+    chosen = {1: round_one, 2: round_two, 3: round_three}[args.round](args.data, rng)
     write_batches(chosen, rng, args.out, args.batch, args.first_batch)
 
 
