@@ -48,7 +48,7 @@ import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceRe
 from arapol.modeling.data import CHARS_PER_TOKEN
 from arapol.modeling.evaluate import padded_batches
 from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
-from arapol.preprocess import Preprocessor, Window
+from arapol.preprocess import Preprocessor, Window, init_worker, worker_window
 
 __all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
 
@@ -291,8 +291,8 @@ class Pipeline:
 
 
 class _Preparer:
-    """Preprocessing of windows, in order: in this process, or (``n_process`` > 1, from the
-    second window on) in spawned worker processes. A window that a worker cannot take (a post
+    """Preprocessing of windows, in order: in this process, or (``n_process`` > 1, for a stream
+    of two windows or more) in spawned worker processes. A window that a worker cannot take (a post
     that does not pickle, a crashed worker) is prepared here instead: no row is ever lost."""
 
     def __init__(self, pre: Preprocessor, n_process: int) -> None:
@@ -305,11 +305,13 @@ class _Preparer:
             return
         it = iter(windows)
         first = next(it, None)
-        if first is None:
+        second = next(it, None) if first is not None else None
+        if second is None:  # one window: not worth a process (nor its start-up time)
+            yield from (self.pre.window(*w) for w in (first,) if w is not None)
             return
-        queue: deque[tuple[tuple[list[Any], list[Any]], Future[Window] | None]] = deque([(first, None)])
-        for chunk in it:
-            queue.append((chunk, self._submit(chunk)))
+        queue: deque[tuple[tuple[list[Any], list[Any]], Future[Window] | None]] = deque()
+        for chunk in chain((first, second), it):  # every window to the workers: this process
+            queue.append((chunk, self._submit(chunk)))  # never loads the text layer's models
             while len(queue) > self.workers + 1:
                 yield self._result(*queue.popleft())
         while queue:
@@ -319,9 +321,9 @@ class _Preparer:
         try:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
                                                  initargs=(self.pre,))
-            return self._pool.submit(_worker_window, *chunk)
+            return self._pool.submit(worker_window, *chunk)
         except Exception:  # no process could be started: prepare here
             return None
 
@@ -336,19 +338,6 @@ class _Preparer:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-_WORKER_PRE: Preprocessor | None = None
-
-
-def _init_worker(pre: Preprocessor) -> None:
-    global _WORKER_PRE
-    _WORKER_PRE = pre
-
-
-def _worker_window(texts: list[Any], targets: list[Any]) -> Window:
-    assert _WORKER_PRE is not None
-    return _WORKER_PRE.window(texts, targets)
 
 
 def _reload(directory: str, device: str, weights_sha256: str, quantize: bool = False) -> Pipeline:

@@ -27,7 +27,7 @@ from arapol.text.detect import detect
 from arapol.text.normalize import normalize
 from arapol.text.tokenize import tokenize
 
-__all__ = ["Preprocessor", "Window", "missing", "text_error"]
+__all__ = ["Preprocessor", "Window", "init_worker", "missing", "text_error", "worker_window"]
 
 
 def missing(value: Any) -> str | None:
@@ -130,3 +130,22 @@ class Preprocessor:
                 unique.setdefault(self.model_text(analysis), len(unique))
         wide = self.wide.logits(list(unique)) if self.wide is not None and unique else None
         return Window([a for a, _ in prepared], [t for _, t in prepared], unique, wide)
+
+
+# A worker process (``arapol.pipeline``'s preprocessing workers) holds one Preprocessor. These
+# functions live here, not in the pipeline, so that a worker never imports torch.
+_WORKER: Preprocessor | None = None
+
+
+def init_worker(pre: Preprocessor) -> None:
+    """Keep ``pre`` for :func:`worker_window` (a process pool's initializer)."""
+    global _WORKER
+    _WORKER = pre
+
+
+def worker_window(texts: list[Any], targets: list[Any]) -> Window:
+    """:meth:`Preprocessor.window` in a worker set up by :func:`init_worker`."""
+    if _WORKER is None:
+        raise RuntimeError("init_worker was not called in this process")
+    return _WORKER.window(texts, targets)
+

@@ -24,6 +24,23 @@ import typer
 from arapol.cli import app
 
 MAX_WARNINGS = 20
+MMAP_THRESHOLD = 4 << 20  # bytes; glibc's M_MMAP_THRESHOLD
+
+
+def _cap_heap_growth() -> None:
+    """Serve allocations of 4 MiB and more (a batch's activations) from their own mappings.
+
+    glibc otherwise raises its mmap threshold after the first large free and carves later
+    batches out of the heap, which fragments: over a long run the process grew by a few hundred
+    MiB (see ``scripts/bench_pipeline.py``). Only this command's own process is changed; nothing
+    happens where glibc is absent.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
@@ -245,6 +262,7 @@ def label(
                                      "on stdin does not give: write JSONL or read from a file")
         _check_columns(columns, **{"--text-column": text_column, "--id-column": id_column,
                                    "--target-column": target_column})
+        _cap_heap_growth()
         nlp = _load(model, revision, threads, target, int8)
         if columns is not None and (clash := [c for c in ROW_COLUMNS if c in columns]):
             _warn(f"input column(s) {', '.join(clash)} will be replaced by the labels")

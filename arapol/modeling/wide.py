@@ -1,7 +1,7 @@
 """The wide part of the arapol model: linear heads over hashed character n-grams.
 
 Features of the model text (what the encoder reads): character 1-5-grams within word
-boundaries hashed into ``n_features`` buckets (scikit-learn's ``HashingVectorizer``),
+boundaries hashed into ``n_features`` buckets (:func:`arapol.modeling.ngrams.term_counts`),
 ``1 + log(tf)`` times an idf learned on the training posts, rows L2-normalized: a hashed
 TF-IDF. Linear logits for stance (text weights plus a per-actor offset, as the TF-IDF baseline
 conditions on its target), slogan and attack are fitted with scikit-learn's logistic
@@ -42,8 +42,8 @@ from arapol.modeling.ngrams import (
 )
 
 __all__ = ["C_GRID", "MIX_GRID", "WideFit", "WideHeads", "fit_wide", "wide_config"]
-C_GRID = (1.0, 3.0, 10.0)
-MIX_GRID = (0.5, 1.0, 2.0, 4.0)  # mix 0 (the encoder alone) is the starting point
+C_GRID = (1.0, 3.0, 10.0, 30.0)
+MIX_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0)  # mix 0: the encoder alone; 64: nearly the wide part alone
 
 
 def wide_config(n_features: int = N_FEATURES, mix: dict[str, float] | None = None,
@@ -134,7 +134,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     """
     counts = term_counts(train_texts, n_features)
     idf = fit_idf(counts)
-    x, x_dev = tfidf(counts, idf), tfidf(term_counts(dev_texts, n_features), idf)
+    x, x_dev = tfidf(counts, idf).csr(), tfidf(term_counts(dev_texts, n_features), idf).csr()
     dev_mask = stance_mask(dev_texts, actors)
     arrays: dict[str, np.ndarray] = {
         "idf": idf, "stance_weight": np.zeros((n_features, n_stances)), "stance_actor": np.zeros((len(actors), n_stances)),

@@ -19,21 +19,45 @@ N = 1024
 
 
 @pytest.mark.parametrize(("text", "ngrams"), [
-    ("ab", 3 + 2 + 1),  # char_wb pads words with spaces: " ab " -> 1-grams ' ', a, b (dup ' '), ...
+    ("ab", 4 + 3 + 2 + 1),        # " ab ": 1-grams ' ' a b ' ', 2-grams ' a' ab 'b ', 3-grams, 4-gram
+    ("ab ab", 20),               # each word alone: no n-gram crosses a word boundary
+    ("  ab\t\n", 10),             # any run of whitespace separates words
+    ("abcdef", 8 + 7 + 6 + 5 + 4),  # " abcdef ": 8 characters, n-grams of 1 to 5
+    ("ا ب", 6 + 4 + 2),
     ("", 0),
+    ("   ", 0),
+    ("\ud800", 3 + 2 + 1),        # a lone surrogate is hashed, not an error
 ])
-def test_term_counts_are_character_ngrams(text, ngrams):
+def test_term_counts_count_character_ngrams_within_words(text, ngrams):
     counts = term_counts([text], N)
-    assert counts.shape == (1, N)
-    assert (counts.sum() > 0) == (ngrams > 0)
+    assert counts.n_rows == 1 and counts.data.sum() == ngrams
+    assert counts.csr().shape == (1, N)
+
+
+def test_term_counts_are_the_same_alone_batched_and_in_chunks(monkeypatch):
+    from arapol.modeling import ngrams
+
+    texts = ["الحكومة فاشلة", "", "l7koma fachla", "ⴰⵣⵓⵍ", "الحكومة فاشلة"] * 3
+    whole = term_counts(texts, N).csr().toarray()
+    monkeypatch.setattr(ngrams, "_CHUNK", 4)
+    assert (term_counts(texts, N).csr().toarray() == whole).all()
+    for i, text in enumerate(texts):
+        assert (term_counts([text], N).csr().toarray()[0] == whole[i]).all()
+    assert (whole[0] == whole[4]).all() and whole[0].sum() > 0
+
+
+def test_hashed_rows_dot_matches_scipy():
+    x = tfidf(term_counts(["الحكومة فاشلة", "", "صوتوا على الحمامة"], N), np.ones(N, np.float32))
+    w = np.random.default_rng(0).normal(size=(N, 3))
+    assert np.allclose(x.dot(w), x.csr() @ w) and np.allclose(x.dot(w[:, 0]), x.csr() @ w[:, 0])
 
 
 def test_tfidf_rows_are_unit_length_and_rare_ngrams_weigh_more():
-    counts = term_counts(["الحكومة فاشلة", "الحكومة ناجحة", "الحكومة"], N)
+    counts = term_counts(["الحكومة فاشلة", "الحكومة ناجحة", "الحكومة", ""], N)
     idf = fit_idf(counts)
-    x = tfidf(counts, idf)
+    x = tfidf(counts, idf).csr()
     norms = np.sqrt(np.asarray(x.multiply(x).sum(1))).ravel()
-    assert np.allclose(norms, 1.0, atol=1e-5)
+    assert np.allclose(norms[:3], 1.0, atol=1e-5) and norms[3] == 0
     assert idf.min() >= 1.0 and idf.dtype == np.float32
 
 
