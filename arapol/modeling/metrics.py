@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
-TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(10.0), 161))
+TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(100.0), 255))  # wide heads can make logits large
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _nll(logits: np.ndarray, gold: np.ndarray, multiclass: bool, t: float) -> fl
 
 
 def fit_temperature(logits: np.ndarray, gold: np.ndarray, multiclass: bool) -> float:
-    """Temperature scaling: the T in [0.2, 10] (log grid) minimising the NLL of ``gold``.
+    """Temperature scaling: the T in [0.2, 100] (log grid) minimising the NLL of ``gold``.
 
     ``logits``: (N, C) with class indices ``gold`` when ``multiclass``, else (N,) with 0/1 gold.
     Returns 1.0 when there is nothing to fit on.

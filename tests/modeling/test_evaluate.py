@@ -73,6 +73,8 @@ def test_best_threshold_and_temperature():
     logits[np.arange(3000), y] += 1.0
     t = fit_temperature(logits * 5, y, multiclass=True)  # scaled-up logits are over-confident
     assert 3.0 < t < 8.0
+    # logits blown up 40 times (as a heavily mixed wide head can make them) need T well above 10
+    assert 25.0 < fit_temperature(logits * 40, y, multiclass=True) < 60.0
     assert np.allclose(softmax(logits * 5, t).sum(1), 1.0)
     assert fit_temperature(np.zeros(4), np.zeros(4), multiclass=False) == 1.0
     assert sigmoid(np.array([0.0]))[0] == 0.5
