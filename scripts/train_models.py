@@ -44,6 +44,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         seed=args.seed, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size, lr=args.lr,
         head_lr=args.head_lr, max_length=args.max_length, dev_origin="real", threads=args.threads,
         resume=args.resume, checkpoint_every=args.checkpoint_every, max_steps=args.max_steps, wide=not args.no_wide,
+        wide_auxiliary=[str(a) for a in args.auxiliary],
         description="arapol-base: multi-task stance / slogan / attack model fine-tuned on arapol-pol "
                     "(train split) from arapol's own MLM-pretrained encoder; see MODEL_CARD.md.",
     ), log=lambda line: print(line, flush=True))
@@ -219,6 +220,9 @@ def main() -> None:
     tr.add_argument("--threads", type=int, default=2)
     tr.add_argument("--resume", action="store_true")
     tr.add_argument("--no-wide", action="store_true", help="encoder heads only (no hashed n-gram heads)")
+    tr.add_argument("--auxiliary", type=Path, action="append", default=[],
+                    help="table (text, 0/1 label) of a related task whose logits feed the wide heads; "
+                         "scripts/build_auxiliary.py writes them (repeatable)")
     tr.add_argument("--checkpoint-every", type=int, default=50)
     tr.add_argument("--max-steps", type=int, default=None, help="stop at this global step (resume later)")
     ev = sub.add_parser("eval", help="arapol vs TF-IDF vs majority on real test posts")

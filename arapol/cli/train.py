@@ -40,6 +40,7 @@ def train(
     aux_against_weight: Annotated[float, typer.Option(help="Stance loss weight of 'against' toward other attacked actors.")] = 0.3,
     aux_none_weight: Annotated[float, typer.Option(help="Stance loss weight of 'none' toward each actor a post does not name.")] = 0.02,
     wide: Annotated[bool, typer.Option(help="Multi-task: add hashed character n-gram heads where they help on dev.")] = True,
+    wide_auxiliary: Annotated[list[Path] | None, typer.Option(help="Table (text, 0/1 label) of a related task whose logits feed the wide heads (repeatable).")] = None,
     threads: Annotated[int | None, typer.Option(help="torch threads.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUTPUT/checkpoint.")] = False,
     checkpoint_every: Annotated[int, typer.Option(help="Also checkpoint every N steps (0: each epoch).")] = 0,
@@ -56,7 +57,7 @@ def train(
         patience=patience, batch_size=batch_size, lr=lr, head_lr=head_lr, max_length=max_length,
         text_column=text_column, label_column=label_column, pair_column=pair_column, dev_data=dev_data,
         dev_origin=dev_origin or None, aux_against_weight=aux_against_weight,
-        aux_none_weight=aux_none_weight, wide=wide, threads=threads, resume=resume, checkpoint_every=checkpoint_every,
+        aux_none_weight=aux_none_weight, wide=wide, wide_auxiliary=[str(p) for p in wide_auxiliary or []], threads=threads, resume=resume, checkpoint_every=checkpoint_every,
         max_steps=max_steps, description=description,
     )
     try:

@@ -49,6 +49,7 @@ from arapol.modeling.data import (
     load_posts,
     model_text,
     multitask_targets,
+    read_table,
     stance_target,
 )
 from arapol.modeling.evaluate import (
@@ -106,6 +107,7 @@ class TrainArgs:
     aux_against_weight: float = AUX_AGAINST_WEIGHT
     aux_none_weight: float = AUX_NONE_WEIGHT
     wide: bool = True  # multi-task: fit the hashed char n-gram heads after fine-tuning (kept where dev gains)
+    wide_auxiliary: list[str] = field(default_factory=list)  # tables (text, 0/1 label): extra wide features
     threads: int | None = None
     resume: bool = False
     checkpoint_every: int = 0  # steps; 0: at the end of each epoch only
@@ -130,6 +132,15 @@ class TrainResult:
     n_train: int
     n_dev: int
     calibration: dict[str, Any] = field(default_factory=dict)
+
+
+def _auxiliary_task(path: str, preset: str, max_length: int) -> tuple[list[str], np.ndarray]:
+    """Model texts and 0/1 labels of an auxiliary table (columns ``text`` and ``label``)."""
+    rows = [r for r in read_table(path) if isinstance(r.get("text"), str) and r["text"].strip()]
+    labels = [str(r.get("label")).strip() for r in rows]
+    if not rows or set(labels) - {"0", "1"} or len(set(labels)) < 2:
+        raise TrainError(f"{path}: an auxiliary table needs text and 0/1 label columns with both labels")
+    return [model_text(r["text"], preset, max_length) for r in rows], np.array([int(x) for x in labels])
 
 
 # -- shared loop ---------------------------------------------------------------------------
@@ -300,6 +311,9 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
         return [model_text(p.text, config.normalize_preset, args.max_length) for p in posts]
 
     train_texts, dev_texts = texts_of(train_posts), texts_of(dev_posts)  # read by the encoder and the wide heads
+    # read (and checked) before training: a bad table must not fail a run at its very end
+    auxiliary = [_auxiliary_task(path, config.normalize_preset, args.max_length)
+                 for path in (args.wide_auxiliary if args.wide else [])]
     train_ids, dev_ids = encode(raw, train_texts), encode(raw, dev_texts)
     t = multitask_targets(train_posts, config.actors, config.stance_labels, args.aux_against_weight,
                           args.aux_none_weight)
@@ -367,7 +381,7 @@ def _multitask_job(args: TrainArgs, torch: Any) -> _Job:
             {h: np.array([int(getattr(p, h)) for p in train_posts]) for h in ("slogan", "attack")},
             dev_texts, logits,
             lambda head, candidate: scores(candidate)[1][keys[head]] if head in heads else 0.0,
-            config.actors, len(config.stance_labels))
+            config.actors, len(config.stance_labels), auxiliary=auxiliary)
         used = any(v > 0 for v in fit.config["mix"].values())
         model.set_wide(fit.config if used else None, fit.arrays if used else None)
         return (fit.dev_logits if used else logits), {"mix": fit.config["mix"], "C": fit.config["C"],

@@ -41,8 +41,9 @@ from arapol.modeling.ngrams import (
     tfidf,
 )
 
-__all__ = ["C_GRID", "MIX_GRID", "WideFit", "WideHeads", "fit_wide", "wide_config"]
+__all__ = ["C_GRID", "MIX_GRID", "WideFit", "WideHeads", "fit_auxiliary", "fit_wide", "wide_config"]
 C_GRID = (1.0, 3.0, 10.0, 30.0)
+AUX_C = 3.0  # the auxiliary tasks' logistic regressions
 MIX_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0)  # mix 0: the encoder alone; 64: nearly the wide part alone
 
 
@@ -98,26 +99,52 @@ class WideFit:
     dev_scores: dict[str, dict[str, float]]  # head -> "C=..,mix=.." -> score
 
 
+def fit_auxiliary(tasks: Sequence[tuple[Sequence[str], np.ndarray]], idf: np.ndarray, n_features: int,
+                  c: float = AUX_C) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per auxiliary task (model texts, 0/1 labels) over the same hashed
+    TF-IDF: weights (n_features, K) and biases (K,). Their logits become K extra features of the
+    wide heads, folded back into the heads' weights after fitting (:func:`_fold`)."""
+    weights, biases = [], []
+    for texts, labels in tasks:
+        model = logreg(c, multiclass=False).fit(tfidf(term_counts(texts, n_features), idf).csr(), labels)
+        weights.append(model.coef_[0])
+        biases.append(model.intercept_[0])
+    return np.stack(weights, axis=1), np.array(biases)
+
+
+def _fold(coef: np.ndarray, bias: Any, n: int, aux: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, Any]:
+    """Weights over ``n`` hashed features from weights over [features, auxiliary logits]:
+    ``x @ w + c @ (x @ W_aux + b_aux) = x @ (w + W_aux @ c) + b_aux @ c``."""
+    if aux is None:
+        return coef[:n], bias
+    k = aux[0].shape[1]
+    return coef[:n] + aux[0] @ coef[n:n + k], bias + aux[1] @ coef[n:n + k]
+
+
 def _candidates(x: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str], stance_targets: Sequence[str | None],
                 stance_y: np.ndarray, binary_y: dict[str, np.ndarray], n_stances: int,
-                c: float) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]]:
-    """For one C: per head, (fitted arrays, raw dev logits)."""
+                c: float, aux: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]]:
+    """For one C: per head, (fitted arrays, raw dev logits); ``aux``: auxiliary weights and biases."""
+    from scipy.sparse import csr_matrix, hstack
+
     out: dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]] = {}
+    n, k = x.shape[1], 0 if aux is None else aux[0].shape[1]
+    features = x if aux is None else hstack([x, csr_matrix(np.asarray(x @ aux[0]) + aux[1])]).tocsr()
     rows = np.array([i for i, t in enumerate(stance_targets) if t in actors and stance_y[i] >= 0], dtype=int)
     if len(rows) and len(set(stance_y[rows].tolist())) == n_stances:
         model = logreg(c, multiclass=True).fit(
-            with_onehot(x[rows], actors, [stance_targets[i] for i in rows]), stance_y[rows])
-        n = x.shape[1]
-        arrays = {"stance_weight": model.coef_[:, :n].T, "stance_actor": model.coef_[:, n:].T,
-                  "stance_bias": model.intercept_}
+            with_onehot(features[rows], actors, [stance_targets[i] for i in rows]), stance_y[rows])
+        weight, bias = _fold(model.coef_.T, model.intercept_, n, aux)
+        arrays = {"stance_weight": weight, "stance_actor": model.coef_[:, n + k:].T, "stance_bias": bias}
         dev = np.asarray(x_dev @ arrays["stance_weight"]) + arrays["stance_bias"]
         out["stance"] = (arrays, (dev[:, None, :] + arrays["stance_actor"][None]) * dev_mask[..., None])
-    for k, head in enumerate(("slogan", "attack")):
+    for column, head in enumerate(("slogan", "attack")):
         y = binary_y[head]
         if len(set(y.tolist())) == 2:
-            model = logreg(c, multiclass=False).fit(x, y)
-            out[head] = ({"binary_weight": model.coef_[0], "binary_bias": model.intercept_[0], "column": k},
-                         np.asarray(x_dev @ model.coef_[0]) + model.intercept_[0])
+            model = logreg(c, multiclass=False).fit(features, y)
+            weight, bias = _fold(model.coef_[0], model.intercept_[0], n, aux)
+            out[head] = ({"binary_weight": weight, "binary_bias": bias, "column": column},
+                         np.asarray(x_dev @ weight) + bias)
     return out
 
 
@@ -125,16 +152,20 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
              binary_y: dict[str, np.ndarray], dev_texts: Sequence[str], dev_logits: dict[str, np.ndarray],
              score: Callable[[str, dict[str, np.ndarray]], float], actors: Sequence[str], n_stances: int,
              n_features: int = N_FEATURES, c_grid: Sequence[float] = C_GRID,
-             mix_grid: Sequence[float] = MIX_GRID) -> WideFit:
+             mix_grid: Sequence[float] = MIX_GRID,
+             auxiliary: Sequence[tuple[Sequence[str], np.ndarray]] = ()) -> WideFit:
     """Fit the wide heads on train; per head, keep the (C, mix) whose fused dev logits score best.
 
     ``stance_y`` holds each training post's stance index toward ``stance_targets`` (-1: none);
     ``score(head, logits)`` scores fused dev logits for one head; mix 0 (encoder alone) is
-    always a candidate, so the wide part is used only where it helps on dev.
+    always a candidate, so the wide part is used only where it helps on dev. ``auxiliary``:
+    (model texts, 0/1 labels) of related tasks (sentiment, offensiveness) whose logits are extra
+    features, folded into the heads' weights (:func:`fit_auxiliary`): nothing changes at inference.
     """
     counts = term_counts(train_texts, n_features)
     idf = fit_idf(counts)
     x, x_dev = tfidf(counts, idf).csr(), tfidf(term_counts(dev_texts, n_features), idf).csr()
+    aux = fit_auxiliary(auxiliary, idf, n_features) if auxiliary else None
     dev_mask = stance_mask(dev_texts, actors)
     arrays: dict[str, np.ndarray] = {
         "idf": idf, "stance_weight": np.zeros((n_features, n_stances)), "stance_actor": np.zeros((len(actors), n_stances)),
@@ -145,7 +176,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     best = {head: (score(head, dev_logits), None, 0.0) for head in WIDE_HEADS}
     for c in c_grid:
         for head, (fitted, raw) in _candidates(x, x_dev, dev_mask, actors, stance_targets, stance_y, binary_y,
-                                               n_stances, c).items():
+                                               n_stances, c, aux).items():
             for m in mix_grid:
                 candidate = {**dev_logits, head: dev_logits[head] + m * raw}
                 s = score(head, candidate)

@@ -290,3 +290,20 @@ def test_wide_heads_join_where_they_help_on_dev(encoder, posts_file, tmp_path):
     assert nlp("صوتوا على الحمامة اليوم").slogan is not None
     off = train(_args(encoder, posts_file, tmp_path / "n", epochs=1, max_steps=1, wide=False), log=lambda _: None)
     assert off.calibration["wide"] is None and load_model(tmp_path / "n").model.wide is None
+
+
+def test_wide_auxiliary_tables_feed_the_wide_heads(encoder, posts_file, tmp_path):
+    aux = tmp_path / "offensive.jsonl"
+    rows = [{"text": t, "label": y} for t, y in [("الله ينعل بوكم شفارة", 1), ("كلاب و حمير", 1),
+                                                  ("صباح الخير", 0), ("شكرا بزاف", 0)] * 5]
+    aux.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    args = _args(encoder, posts_file, tmp_path / "m", epochs=1, max_steps=1, wide_auxiliary=[str(aux)])
+    result = train(args, log=lambda _: None)
+    assert result.calibration["wide"] is not None
+    saved = json.loads((tmp_path / "m" / "training.json").read_text("utf-8"))
+    assert saved["args"]["wide_auxiliary"] == [str(aux)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": "x", "label": "P"}), encoding="utf-8")
+    with pytest.raises(TrainError, match="0/1 label"):
+        train(_args(encoder, posts_file, tmp_path / "b", epochs=1, max_steps=1, wide_auxiliary=[str(bad)]),
+              log=lambda _: None)

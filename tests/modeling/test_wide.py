@@ -123,6 +123,41 @@ def test_fit_wide_mixes_in_only_where_dev_improves():
     assert np.array_equal(fit.dev_logits["attack"], dev_logits["attack"])
 
 
+@pytest.mark.parametrize("shape", [(6,), (6, 3)])
+def test_fold_puts_auxiliary_logits_into_the_weights(shape):
+    from scipy.sparse import csr_matrix, hstack
+
+    from arapol.modeling.wide import _fold
+
+    rng = np.random.default_rng(0)
+    x = csr_matrix(rng.random((5, 6)) * (rng.random((5, 6)) > 0.5))
+    aux = (rng.normal(size=(6, 2)), rng.normal(size=2))
+    coef, bias = rng.normal(size=(8, *shape[1:])), rng.normal(size=shape[1:]) if len(shape) > 1 else 0.3
+    augmented = hstack([x, csr_matrix(x @ aux[0] + aux[1])]).tocsr() @ coef + bias
+    weight, folded_bias = _fold(coef, bias, 6, aux)
+    assert np.allclose(x @ weight + folded_bias, augmented)
+
+
+def test_fit_wide_uses_auxiliary_tasks_without_changing_inference():
+    texts, targets, stance, binary = _toy()
+    actors = ["RNI", "GOV"]
+    dev_logits = {"stance": np.zeros((len(texts), 2, 3)), "slogan": np.full(len(texts), -1.0),
+                  "attack": np.zeros(len(texts)), "attack_targets": np.zeros((len(texts), 2))}
+
+    def score(head, logits):
+        return _f1(binary[head], logits[head]) if head != "stance" else 0.0
+
+    aux = [(texts, binary["attack"]), (texts[::-1], binary["slogan"][::-1])]
+    plain = fit_wide(texts, targets, stance, binary, texts, dev_logits, score, actors, 3, n_features=N, c_grid=(10.0,))
+    fit = fit_wide(texts, targets, stance, binary, texts, dev_logits, score, actors, 3, n_features=N,
+                   c_grid=(10.0,), auxiliary=aux)
+    assert set(fit.arrays) == set(plain.arrays) and fit.arrays["binary_weight"].shape == (N, 2)
+    assert not np.allclose(fit.arrays["binary_weight"], plain.arrays["binary_weight"])
+    heads = WideHeads(N, actors, 3, fit.config["mix"]).load_arrays(fit.arrays)
+    for head in ("slogan", "attack"):  # the saved heads alone reproduce the fused dev logits
+        assert np.allclose(dev_logits[head] + heads.logits(texts)[head], fit.dev_logits[head], atol=1e-4)
+
+
 def test_wide_heads_survive_save_and_load(tmp_path):
     base = load_model(make_random_model(tmp_path / "base"))
     model, cfg = base.model, base.config
