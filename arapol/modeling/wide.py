@@ -121,15 +121,21 @@ def _fold(coef: np.ndarray, bias: Any, n: int, aux: tuple[np.ndarray, np.ndarray
     return coef[:n] + aux[0] @ coef[n:n + k], bias + aux[1] @ coef[n:n + k]
 
 
-def _candidates(x: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str], stance_targets: Sequence[str | None],
-                stance_y: np.ndarray, binary_y: dict[str, np.ndarray], n_stances: int,
-                c: float, aux: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]]:
-    """For one C: per head, (fitted arrays, raw dev logits); ``aux``: auxiliary weights and biases."""
+def _with_auxiliary(x: Any, aux: tuple[np.ndarray, np.ndarray] | None) -> Any:
+    """``x`` with the auxiliary tasks' logits appended as columns (``x`` itself without them)."""
     from scipy.sparse import csr_matrix, hstack
 
+    return x if aux is None else hstack([x, csr_matrix(np.asarray(x @ aux[0]) + aux[1])]).tocsr()
+
+
+def _candidates(features: Any, x_dev: Any, dev_mask: np.ndarray, actors: Sequence[str],
+                stance_targets: Sequence[str | None], stance_y: np.ndarray, binary_y: dict[str, np.ndarray],
+                n_stances: int, c: float, aux: tuple[np.ndarray, np.ndarray] | None = None,
+                ) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]]:
+    """For one C: per head, (fitted arrays, raw dev logits). ``features``: the training rows
+    (:func:`_with_auxiliary`); ``aux``: the auxiliary weights and biases folded into the arrays."""
     out: dict[str, tuple[dict[str, np.ndarray], np.ndarray | None]] = {}
-    n, k = x.shape[1], 0 if aux is None else aux[0].shape[1]
-    features = x if aux is None else hstack([x, csr_matrix(np.asarray(x @ aux[0]) + aux[1])]).tocsr()
+    n, k = x_dev.shape[1], 0 if aux is None else aux[0].shape[1]
     rows = np.array([i for i, t in enumerate(stance_targets) if t in actors and stance_y[i] >= 0], dtype=int)
     if len(rows) and len(set(stance_y[rows].tolist())) == n_stances:
         model = logreg(c, multiclass=True).fit(
@@ -166,6 +172,7 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     idf = fit_idf(counts)
     x, x_dev = tfidf(counts, idf).csr(), tfidf(term_counts(dev_texts, n_features), idf).csr()
     aux = fit_auxiliary(auxiliary, idf, n_features) if auxiliary else None
+    features = _with_auxiliary(x, aux)  # once: every C of the grid fits on the same rows
     dev_mask = stance_mask(dev_texts, actors)
     arrays: dict[str, np.ndarray] = {
         "idf": idf, "stance_weight": np.zeros((n_features, n_stances)), "stance_actor": np.zeros((len(actors), n_stances)),
@@ -175,8 +182,8 @@ def fit_wide(train_texts: Sequence[str], stance_targets: Sequence[str | None], s
     mix, chosen_c, scores = dict.fromkeys(WIDE_HEADS, 0.0), {}, {head: {} for head in WIDE_HEADS}
     best = {head: (score(head, dev_logits), None, 0.0) for head in WIDE_HEADS}
     for c in c_grid:
-        for head, (fitted, raw) in _candidates(x, x_dev, dev_mask, actors, stance_targets, stance_y, binary_y,
-                                               n_stances, c, aux).items():
+        for head, (fitted, raw) in _candidates(features, x_dev, dev_mask, actors, stance_targets, stance_y,
+                                               binary_y, n_stances, c, aux).items():
             for m in mix_grid:
                 candidate = {**dev_logits, head: dev_logits[head] + m * raw}
                 s = score(head, candidate)
