@@ -1,8 +1,9 @@
 """Auxiliary tasks for the wide heads: offensive and sentiment tables from the shared data sets.
 
 Writes ``OUT/offensive.jsonl`` and ``OUT/sentiment.jsonl`` (``text``, ``label`` 0/1; git-ignored:
-source texts are never committed). Every arapol-pol post is left out by the SHA-256 of its text,
-so no corpus post (train, dev or test) is seen through an auxiliary task.
+source texts are never committed). Every arapol-pol post is left out by the SHA-256 of its text
+(``held_out_hashes``, the rule pretraining uses), so no corpus post (train, dev or test) is seen
+through an auxiliary task.
 
     python scripts/build_auxiliary.py --data ../shared/data --out work/aux
     python scripts/train_models.py train ... --auxiliary work/aux/offensive.jsonl --auxiliary work/aux/sentiment.jsonl
@@ -11,11 +12,16 @@ so no corpus post (train, dev or test) is seen through an auxiliary task.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
+
+from arapol.corpora.records import sha256
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pretrain_encoder import held_out_hashes  # noqa: E402  (the texts pretraining holds out too)
 
 # (file, column -> positive label): offensive = 1 (offensive, abusive or hateful), sentiment = 1 (positive)
 # OMCD's test file is left out: it is a transfer benchmark (MODEL_CARD.md), as in pretraining.
@@ -25,15 +31,6 @@ OFFENSIVE = [("omcd/omcd_train.csv", lambda v: v == "1"),
 SENTIMENT = {"elecmorocco2016/elecmorocco2016.csv": {"P": 1, "N": 0},
              "mac/mac_corpus.csv": {"positive": 1, "negative": 0},  # neutral and mixed left out
              "msac/msac.csv": {"pos": 1, "neg": 0}, "myc/myc_cleaned.csv": {"1": 1, "-1": 0}}
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def corpus_hashes(real: Path = Path("corpora/arapol-pol/real.jsonl")) -> set[str]:
-    with real.open(encoding="utf-8") as handle:
-        return {json.loads(line)["sha256"] for line in handle}
 
 
 def rows(data: Path, rel: str) -> pd.DataFrame:
@@ -54,7 +51,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("work/aux"))
     args = parser.parse_args()
-    held_out = corpus_hashes()
+    held_out = held_out_hashes(Path("."))
     offensive = [(t, int(positive(v))) for rel, positive in OFFENSIVE
                  for t, v in zip(*(rows(args.data, rel)[c] for c in ("text", "label")), strict=True)]
     sentiment = [(t, labels[v]) for rel, labels in SENTIMENT.items()

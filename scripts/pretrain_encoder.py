@@ -15,7 +15,6 @@ WordPiece tokenizer; (3) MLM-train a BERT encoder; (4) export in Hugging Face fo
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
@@ -24,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+
+from arapol.corpora.records import sha256
 
 # (relative path, text columns): every text the shared data offers, whatever its labels
 CSV_SOURCES: list[tuple[str, list[str]]] = [
@@ -58,10 +59,6 @@ JSONL_SOURCES: list[tuple[str, list[str]]] = [
 # evaluation sets never seen in pretraining: omcd_test, mawqif_test, ans_*_test, armpro_test,
 # and every post of the arapol-pol corpus (all its splits, by hash)
 CHUNK_WORDS = 48
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def held_out_hashes(repo: Path) -> set[str]:

@@ -12,13 +12,14 @@ hashes reach the repository, through the annotation files.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
 from pathlib import Path
 
 import pandas as pd
+
+from arapol.corpora.records import sha256
 
 POLITICAL = re.compile(
     r"حكوم|انتخاب|حزب|احزاب|أحزاب|برلمان|وزير|وزرا|صوت|تصويت|مقاطع|بنكيران|بن كيران|كيران|العثماني|"
@@ -38,10 +39,6 @@ ACTOR_RARE = re.compile(  # actors the 2016 comments rarely name: read all their
 )
 LATIN = re.compile(r"[A-Za-z]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def rows(data: Path, rel: str, key_column: str | None = None) -> list[tuple[str, str]]:
@@ -76,10 +73,16 @@ def pick(items, n, rng, pattern=POLITICAL):
 
 
 def annotated() -> tuple[set[str], set[str]]:
-    """Ids and text hashes already read in any pass: round 2 never offers them again."""
+    """Ids and text hashes already read in any pass: rounds 2 and 3 never offer them again."""
     recs = [json.loads(line) for f in Path("corpora/annotations").glob("pass_*/*.jsonl")
             for line in f.open(encoding="utf-8")]
     return {r["id"] for r in recs}, {r["sha256"] for r in recs}
+
+
+def unread(items: list[tuple[str, str]], seen: tuple[set[str], set[str]]) -> list[tuple[str, str]]:
+    """The (id, text) items whose id and text hash are both outside ``seen`` (:func:`annotated`)."""
+    ids, hashes = seen
+    return [x for x in items if x[0] not in ids and sha256(x[1]) not in hashes]
 
 
 def round_one(d: Path, rng: random.Random) -> list[tuple[str, str]]:
@@ -112,34 +115,26 @@ def round_one(d: Path, rng: random.Random) -> list[tuple[str, str]]:
 
 def round_two(d: Path, rng: random.Random) -> list[tuple[str, str]]:
     """Round 2: keyword-matched Moroccan posts not read in round 1, mostly 2016 election comments."""
-    ids, hashes = annotated()
-
-    def fresh(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [x for x in items if x[0] not in ids and sha256(x[1]) not in hashes]
-
-    chosen = pick(fresh(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index")), 1100, rng)
-    chosen += pick(fresh(rows(d, "mac/mac_corpus.csv")), 150, rng)
-    myc = fresh(rows(d, "myc/myc_cleaned.csv"))
+    seen = annotated()
+    chosen = pick(unread(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index"), seen), 1100, rng)
+    chosen += pick(unread(rows(d, "mac/mac_corpus.csv"), seen), 150, rng)
+    myc = unread(rows(d, "myc/myc_cleaned.csv"), seen)
     chosen += pick([x for x in myc if LATIN.search(x[1]) and not ARABIC.search(x[1])], 100, rng)
     omcd = rows(d, "omcd/omcd_train.csv", "id") + rows(d, "omcd/omcd_test.csv", "id")
-    chosen += pick(fresh(omcd), 150, rng)
+    chosen += pick(unread(omcd, seen), 150, rng)
     return chosen
 
 
 def round_three(d: Path, rng: random.Random) -> list[tuple[str, str]]:
     """Round 3: more 2016 election comments (keyword-matched and not) and Arabic-script YouTube
     comments, none read in rounds 1-2."""
-    ids, hashes = annotated()
-
-    def fresh(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [x for x in items if x[0] not in ids and sha256(x[1]) not in hashes]
-
-    elec = fresh(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index"))
+    seen = annotated()
+    elec = unread(rows(d, "elecmorocco2016/elecmorocco2016.csv", "index"), seen)
     chosen = pick(elec, 1250, rng)
     other = [x for x in elec if not POLITICAL.search(x[1])]
     rng.shuffle(other)
     chosen += other[:250]  # election-page comments without a keyword: harder negatives and positives
-    myc = fresh(rows(d, "myc/myc_cleaned.csv"))
+    myc = unread(rows(d, "myc/myc_cleaned.csv"), seen)
     chosen += pick([x for x in myc if ARABIC.search(x[1])], 250, rng)
     return chosen
 
