@@ -11,7 +11,7 @@ French posts), with the same torch threads, batch size and 64-token truncation:
   (all four heads, plus the wide n-gram heads when the model has them; posts sorted by length
   into batches), raw logits. This is
   the model alone; ``scripts/bench_pipeline.py`` measures the whole ``arapol label`` path.
-  Measured in float32 and with int8 dynamic quantization (``load_model(quantize=True)``).
+  Measured in float32, bfloat16 and int8 (``load_model(precision=...)``).
 - transformers: ``pipeline("text-classification")`` with a BERT-base-sized
   ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights) and the same
   tokenizer, on ``--baseline-posts`` posts (posts/s is the comparable figure; the time
@@ -39,7 +39,8 @@ def _texts(source: Path, n: int) -> list[str]:
         return [json.loads(line)["text"] for line in islice(handle, n)]
 
 
-def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size: int, quantize: bool = False) -> None:
+def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size: int,
+                 precision: str = "float32") -> None:
     """(subprocess) normalize + tokenize + forward of the arapol model; JSON line on stderr."""
     import torch
 
@@ -48,7 +49,7 @@ def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size
     from arapol.modeling.model import load_model
 
     torch.set_num_threads(threads)
-    loaded = load_model(model_dir, quantize=quantize)
+    loaded = load_model(model_dir, precision=precision)
     cfg = loaded.config
     texts = _texts(source, n)
     started = time.perf_counter()
@@ -93,7 +94,8 @@ def main() -> None:
         if kind == "transformers":
             child_transformers(Path(model), Path(source), args.posts, args.threads, args.batch_size)
         else:
-            child_arapol(Path(model), Path(source), args.posts, args.threads, args.batch_size, kind == "arapol-int8")
+            child_arapol(Path(model), Path(source), args.posts, args.threads, args.batch_size,
+                         kind.partition("-")[2] or "float32")
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -112,7 +114,7 @@ def main() -> None:
         return _result(run.stderr), run.peak_rss_mib
 
     ours = {}
-    for kind in ("arapol", "arapol-int8"):
+    for kind in ("arapol", "arapol-bfloat16", "arapol-int8"):
         result, rss = measure(kind, len(posts))
         ours[kind] = (result["posts"] / result["seconds"], rss)
         print(f"{kind:<15}: {result['posts']:,} posts in {result['seconds']:6.1f} s = {ours[kind][0]:7.0f} posts/s "

@@ -9,12 +9,13 @@
    as the command reports it) and peak RSS (``os.wait4``'s ``ru_maxrss``).
 3. A ``transformers`` ``pipeline("text-classification")`` with a BERT-base-sized model
    (``BertConfig()`` sizes, random weights, the stand-in's tokenizer) on a subset with 1
-   and 2 torch threads, extrapolated to the full set; same 64-token truncation.
+   and 2 torch threads, in float32 (its default) and, with ``--baseline-dtypes``, bfloat16,
+   extrapolated to the full set; same 64-token truncation. Ratios are to the best of them.
 4. Per-post cost of ``arapol label`` at 1k, 10k and 100k posts (1M with --with-1m).
 
-``arapol label`` runs in float32 and with ``--int8`` (dynamic int8 quantization of the linear
-layers), each with its text-layer worker process and with ``--processes 1``, in the same run;
-the scale series uses ``--scale-mode``. Peak RSS is given for the labelling process and for it
+``arapol label`` runs with each ``--precision`` of ``--modes`` (float32, bfloat16, int8), with
+its text-layer worker process and with ``--processes 1`` (``/1``), in the same run; the scale
+series uses ``--scale-mode``. Peak RSS is given for the labelling process and for it
 with its worker processes (summed, sampled from ``/proc``).
 
 Without ``--model`` and without a bundled model, a model with RANDOM weights of the size
@@ -137,12 +138,12 @@ def loop_rate(stderr: str) -> float:
 
 
 def label_command(source: Path, model: Path, threads: int, batch_size: int, mode: str = "float32") -> list[str]:
-    """``arapol label`` in ``mode``: float32 or int8, with ``/1`` for ``--processes 1`` (no worker)."""
+    """``arapol label`` in ``mode``: a ``--precision``, with ``/1`` for ``--processes 1`` (no worker)."""
     precision, _, processes = mode.partition("/")
     return [sys.executable, "-c", "from arapol.cli import main; main()", "label", str(source),
             "-o", str(source.with_suffix(".out.jsonl")), "--model", str(model),
             "--threads", str(threads), "--batch-size", str(batch_size)] + \
-        (["--int8"] if precision == "int8" else []) + (["--processes", processes] if processes else [])
+        ["--precision", precision] + (["--processes", processes] if processes else [])
 
 
 def stand_in_model(work: Path, posts: list[str]) -> Path:
@@ -155,11 +156,11 @@ def stand_in_model(work: Path, posts: list[str]) -> Path:
     return path
 
 
-def baseline(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
+def baseline(model_dir: Path, source: Path, n: int, threads: int, batch_size: int, dtype: str) -> None:
     """(subprocess) transformers text-classification, BERT-base sizes, random weights."""
     from arapol.modeling.tiny import bert_base_classifier
 
-    classify = bert_base_classifier(model_dir / "tokenizer.json", threads)
+    classify = bert_base_classifier(model_dir / "tokenizer.json", threads, dtype)
     with source.open(encoding="utf-8") as handle:
         texts = [json.loads(line)["text"] for line in islice(handle, n)]
     started = time.perf_counter()
@@ -176,16 +177,18 @@ def main() -> None:
     parser.add_argument("--baseline-posts", type=int, default=1_000)
     parser.add_argument("--threads", type=int, help="torch threads of arapol label (default: its own)")
     parser.add_argument("--baseline-threads", default="1,2", help="torch threads to try for transformers")
+    parser.add_argument("--baseline-dtypes", default="float32", help="transformers dtypes to try (float32,bfloat16)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--scales", default="1000,10000,100000")
-    parser.add_argument("--modes", default="float32,int8,float32/1,int8/1",
+    parser.add_argument("--modes", default="float32,bfloat16,int8,bfloat16/1,int8/1",
                         help="arapol label modes to measure (/1: --processes 1, no worker process)")
-    parser.add_argument("--scale-mode", default="int8", choices=("float32", "int8"))
+    parser.add_argument("--scale-mode", default="int8", choices=("float32", "bfloat16", "int8"))
     parser.add_argument("--with-1m", action="store_true", help="also 1,000,000 posts (about 15-20 min)")
-    parser.add_argument("--baseline", nargs=2, help=argparse.SUPPRESS)  # internal: MODEL_DIR SOURCE
+    parser.add_argument("--baseline", nargs=3, help=argparse.SUPPRESS)  # internal: MODEL_DIR SOURCE DTYPE
     args = parser.parse_args()
     if args.baseline:
-        baseline(Path(args.baseline[0]), Path(args.baseline[1]), args.baseline_posts, args.threads, args.batch_size)
+        baseline(Path(args.baseline[0]), Path(args.baseline[1]), args.baseline_posts, args.threads, args.batch_size,
+                 args.baseline[2])
         return
 
     from arapol.pipeline import default_threads
@@ -216,14 +219,16 @@ def main() -> None:
 
     n = min(args.baseline_posts, len(posts))
     best = 0.0
-    for hf_threads in (int(t) for t in args.baseline_threads.split(",")):
-        hf = run_measured([sys.executable, __file__, "--baseline", str(model), str(source), "--baseline-posts",
-                           str(n), "--threads", str(hf_threads), "--batch-size", str(args.batch_size)])
-        hf_rate = n / float(hf.stderr.split(" posts in ")[1].split()[0])
-        best = max(best, hf_rate)
-        print(f"transformers pipeline ({hf_threads} torch thread(s); BERT-base sizes, random weights, one head, "
-              f"no text layer): {n:,} posts, {hf_rate:.1f} posts/s loop -> {len(posts):,} posts extrapolated "
-              f"{len(posts) / hf_rate / 60:.1f} min; peak RSS {hf.peak_rss_mib:,.0f} MiB")
+    for dtype in args.baseline_dtypes.split(","):
+        for hf_threads in (int(t) for t in args.baseline_threads.split(",")):
+            hf = run_measured([sys.executable, __file__, "--baseline", str(model), str(source), dtype,
+                               "--baseline-posts", str(n), "--threads", str(hf_threads),
+                               "--batch-size", str(args.batch_size)])
+            hf_rate = n / float(hf.stderr.split(" posts in ")[1].split()[0])
+            best = max(best, hf_rate)
+            print(f"transformers pipeline ({dtype}, {hf_threads} torch thread(s); BERT-base sizes, random weights, "
+                  f"one head, no text layer): {n:,} posts, {hf_rate:.1f} posts/s loop -> {len(posts):,} posts "
+                  f"extrapolated {len(posts) / hf_rate / 60:.1f} min; peak RSS {hf.peak_rss_mib:,.0f} MiB")
     for mode, rate in rates.items():
         print(f"ratio (labelling loops): arapol label {mode} = {rate / best:.1f}x the best transformers run")
 

@@ -152,10 +152,11 @@ def cmd_eval(args: argparse.Namespace) -> None:
     ece = calibration_errors(load_model(model_dir), test)
     ece_line = "Expected calibration error on real test posts (10 bins), temperature-scaled vs T = 1: " + ", ".join(
         f"{head} {v['calibrated']:.3f} vs {v['uncalibrated']:.3f}" for head, v in ece.items())
-    int8 = evaluate_posts(model_dir, test, quantize=True, data="arapol-pol", origin="real", split="test")
-    int8_line = ("int8 (`arapol label --int8`) on real test posts: " + ", ".join(
-        f"{label} {int8.headline[key]:.3f} (float32 {reports['test']['arapol'].headline[key]:.3f})"
-        for key, label in TASKS))
+    lower = {precision: evaluate_posts(model_dir, test, precision=precision, data="arapol-pol", origin="real",
+                                       split="test") for precision in ("int8", "bfloat16")}
+    precision_lines = [f"{precision} (`arapol label --precision {precision}`) on real test posts: " + ", ".join(
+        f"{label} {report.headline[key]:.3f} (float32 {reports['test']['arapol'].headline[key]:.3f})"
+        for key, label in TASKS) for precision, report in lower.items()]
     out = args.work / "eval"
     for name, report in reports["test"].items():
         write_report(report, out, stem=f"{name}_test_real")
@@ -169,7 +170,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         "## Real test posts: arapol vs TF-IDF vs majority (and the encoder-only ablation)", "", table, "",
         "Dev (real posts) mean of the three scores: " + ", ".join(f"{k} {v:.4f}" for k, v in mean.items())
         + f" -> {'arapol' if better else 'TF-IDF'} is better on dev.",
-        "", int8_line, "", ece_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
+        "", *precision_lines, "", ece_line, "", "Targets (real test): " + ", ".join(f"{k} {'reached' if v else 'NOT reached'}" for k, v in reached.items()),
         "", f"Where the TF-IDF baseline beats arapol on real test posts ({len(wins)} cells): "
         + ("; ".join(wins) if wins else "nowhere"), "",
         "## All test posts (real + authored), by script", "",
@@ -181,7 +182,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     results = {
         "model": str(model_dir), "tfidf_settings": tfidf.settings,
         "majority": asdict(majority), "dev_mean": mean, "arapol_better_on_dev": better,
-        "headline": dev_scores, "targets_reached": reached, "int8_test": _headline(int8), "ece_test": ece,
+        "headline": dev_scores, "targets_reached": reached, **{f"{p}_test": _headline(r) for p, r in lower.items()}, "ece_test": ece,
         "reports": {split: {name: report_dict(r) for name, r in rs.items()} for split, rs in reports.items()},
     }
     (args.work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str), "utf-8")

@@ -45,8 +45,9 @@ def test_clear_posts(nlp, text, slogan, attack, stance, target):
     assert (a.stance.label.value, a.stance.target) == (stance, target)
 
 
-def test_int8_agrees_on_clear_posts(nlp):
-    fast = arapol.load(quantize=True)
+@pytest.mark.parametrize("precision", ["int8", "bfloat16"])
+def test_lower_precision_agrees_on_clear_posts(nlp, precision):
+    fast = arapol.load(precision=precision)
     texts = ["صوتوا على الحمامة يوم 8 شتنبر", "بنكيران كذاب و حزبو شفار", "الحكومة صادقت على مشروع قانون المالية"]
     for a, b in zip(nlp(texts), fast(texts), strict=True):
         assert (a.stance.label, a.slogan.label, a.attack.label) == (b.stance.label, b.slogan.label, b.attack.label)

@@ -255,11 +255,17 @@ def test_one_million_rows_in_flat_memory(tmp_path, model):
     assert peaks[1_000_000] < peaks[10_000] + 150 * 1024
 
 
-def test_int8_flag(model):
-    result = run("-", "--model", model, "-q", "--int8", input="\n".join(POSTS) + "\n")
+@pytest.mark.parametrize("precision", ["int8", "bfloat16"])
+def test_precision_option(model, precision):
+    result = run("-", "--model", model, "-q", "--precision", precision, input="\n".join(POSTS) + "\n")
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == POSTS and all(r["error"] is None for r in rows)
+
+
+def test_unknown_precision_is_refused(model):
+    result = run("-", "--model", model, "-q", "--precision", "fp8", input="x\n")
+    assert result.exit_code == 2 and "fp8" in result.output
 
 
 def test_worker_processes_keep_every_row_in_order(tmp_path, model, monkeypatch):

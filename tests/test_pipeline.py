@@ -243,14 +243,15 @@ def test_to_row_is_flat(nlp):
     assert isinstance(row["slogan"], bool) and isinstance(row["attack_targets"], list)
 
 
-def test_int8_pipeline_labels_like_float32(model_dir, nlp):
-    fast = load(model_dir, quantize=True)
-    assert "int8" in repr(fast) and fast.loaded.quantized
+@pytest.mark.parametrize("precision", ["int8", "bfloat16"])
+def test_lower_precision_labels_like_float32(model_dir, nlp, precision):
+    fast = load(model_dir, precision=precision)
+    assert precision in repr(fast) and fast.loaded.precision == precision
     for a, b in zip(nlp(POSTS), fast(POSTS), strict=True):
         assert a.stance.target == b.stance.target
         assert abs(a.slogan.score - b.slogan.score) < 0.05 and abs(a.attack.score - b.attack.score) < 0.05
     copy = pickle.loads(pickle.dumps(fast))
-    assert copy.loaded.quantized
+    assert copy.loaded.precision == precision
     assert [x.to_dict() for x in copy(POSTS)] == [x.to_dict() for x in fast(POSTS)]
 
 

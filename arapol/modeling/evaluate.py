@@ -395,12 +395,12 @@ def _select(posts: list[Post], origin: str | None) -> list[Post]:
     return [p for p in posts if origin is None or p.origin == origin]
 
 
-def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64, quantize: bool = False,
+def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64, precision: str = "float32",
                    **meta: Any) -> MultiTaskReport:
-    """Label ``posts`` with an arapol model (``quantize``: int8, as ``arapol label --int8``) and score them."""
+    """Label ``posts`` with an arapol model (``precision`` as ``arapol label --precision``) and score them."""
     from arapol.modeling.model import load_model
 
-    loaded = load_model(model_dir, quantize=quantize)
+    loaded = load_model(model_dir, precision=precision)
     preds = predict_posts(loaded, posts, batch_size)
     return multitask_report(posts, preds, model=str(model_dir), actors=loaded.config.actors, **meta)
 

@@ -47,6 +47,7 @@ __all__ = [
     "LoadedModel",
     "Logits",
     "ModelFileError",
+    "PRECISIONS",
     "Probabilities",
     "load_model",
     "quantize_int8",
@@ -63,6 +64,7 @@ TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
 MANIFEST_FILE = "manifest.json"
 REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FILE)
 HASHED_SUFFIXES = (".json", ".safetensors", ".txt")
+PRECISIONS = ("float32", "bfloat16", "int8")  # how load_model runs the network (files stay float32)
 
 
 class ModelFileError(ValueError):
@@ -139,11 +141,11 @@ class ArapolModel(nn.Module):
         stance_in = torch.cat([per_target, pooled[:, None].expand(-1, n_actors, -1),
                                queries[None].expand(n_posts, -1, -1)], dim=-1)
         post = self.post_head(pooled)
-        return Logits(
-            stance=self.stance_head(stance_in),
-            slogan=self.slogan_head(post).squeeze(-1),
-            attack=self.attack_head(post).squeeze(-1),
-            attack_targets=self.attack_targets_head(post),
+        return Logits(  # float32 whatever the network runs in: calibration and wide heads need it
+            stance=self.stance_head(stance_in).float(),
+            slogan=self.slogan_head(post).squeeze(-1).float(),
+            attack=self.attack_head(post).squeeze(-1).float(),
+            attack_targets=self.attack_targets_head(post).float(),
         )
 
     def set_wide(self, section: dict[str, Any] | None, arrays: dict[str, Any] | None) -> None:
@@ -277,7 +279,7 @@ class LoadedModel:
     directory: Path
     pad_id: int
     files: dict[str, Any]  # manifest entries: name -> {"sha256", "size"}
-    quantized: bool = False
+    precision: str = "float32"  # one of PRECISIONS
 
 
 def _encoder_config(data: dict[str, Any], path: Path) -> Any:
@@ -312,14 +314,20 @@ def _pad_id(directory: Path, tokenizer: Any) -> int:
     return pad_id
 
 
-def load_model(directory: str | Path, device: str | torch.device = "cpu", quantize: bool = False) -> LoadedModel:
+def load_model(directory: str | Path, device: str | torch.device = "cpu", precision: str = "float32") -> LoadedModel:
     """Verify the manifest, then build the model from JSON + safetensors only.
 
-    ``quantize``: int8 dynamic quantization (:func:`quantize_int8`); CPU only.
+    ``precision``: ``float32``; ``bfloat16`` (the network's weights and activations; fast on CPUs
+    with AMX or AVX512-BF16, and on GPUs); ``int8`` (dynamic quantization, :func:`quantize_int8`;
+    CPU only). The wide heads and the calibration stay float32.
     """
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
 
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    if precision == "int8" and torch.device(device).type != "cpu":
+        raise ValueError(f"int8 quantization runs on CPU only, not on {device}")
     directory = Path(directory)
     files = verify_manifest(directory)
     encoder_config, config = _read_config(directory)
@@ -333,8 +341,10 @@ def load_model(directory: str | Path, device: str | torch.device = "cpu", quanti
     tokenizer.enable_truncation(config.max_length)
     tokenizer.no_padding()
     model = model.to(device).eval()
-    if quantize:
-        if torch.device(device).type != "cpu":
-            raise ValueError(f"int8 quantization runs on CPU only, not on {device}")
+    if precision == "int8":
         model = quantize_int8(model)
-    return LoadedModel(model, tokenizer, config, directory, _pad_id(directory, tokenizer), files, quantize)
+    elif precision == "bfloat16":
+        for name, module in model.named_children():
+            if name != "wide":
+                module.to(torch.bfloat16)
+    return LoadedModel(model, tokenizer, config, directory, _pad_id(directory, tokenizer), files, precision)

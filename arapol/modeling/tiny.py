@@ -79,10 +79,11 @@ def make_random_model(
     return save_model(model, tokenizer, directory)
 
 
-def bert_base_classifier(tokenizer_file: str | Path, threads: int):
+def bert_base_classifier(tokenizer_file: str | Path, threads: int, dtype: str = "float32"):
     """A ``transformers`` text-classification pipeline with BERT-base sizes and random weights.
 
-    The reference the benchmarks compare arapol against (speed only: its labels mean nothing).
+    The reference the benchmarks compare arapol against (speed only: its labels mean nothing);
+    ``dtype`` (``float32``, ``bfloat16``) is the pipeline's own ``dtype`` argument.
     """
     from transformers import (
         BertConfig,
@@ -96,4 +97,5 @@ def bert_base_classifier(tokenizer_file: str | Path, threads: int):
                                         unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
     torch.manual_seed(0)
     model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
-    return pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
+    return pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1,
+                    dtype=getattr(torch, dtype))

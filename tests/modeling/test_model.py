@@ -174,17 +174,29 @@ def test_from_encoder_puts_fresh_heads_on_a_saved_encoder(model_dir, tmp_path):
     assert all(torch.equal(state[k], v) for k, v in encoder.state_dict().items())
 
 
-def test_int8_quantization_stays_close_to_float32(model_dir):
-    exact, fast = load_model(model_dir), load_model(model_dir, quantize=True)
-    assert fast.quantized and not exact.quantized
-    assert "quantized" in type(fast.model.slogan_head).__module__
+@pytest.mark.parametrize("precision", ["int8", "bfloat16"])
+def test_lower_precision_stays_close_to_float32(model_dir, precision):
+    exact, fast = load_model(model_dir), load_model(model_dir, precision=precision)
+    assert (exact.precision, fast.precision) == ("float32", precision)
+    if precision == "int8":
+        assert "quantized" in type(fast.model.slogan_head).__module__
+    else:
+        assert fast.model.encoder.embeddings.word_embeddings.weight.dtype == torch.bfloat16
+        assert fast.model.wide is None or all(b.dtype != torch.bfloat16 for b in fast.model.wide.buffers())
     batch = _batch(exact, ["صوتوا على الحمامة", "l7okouma fachla bzaf", "ⴰⵣⵓⵍ"])
     with torch.inference_mode():
+        logits = fast.model(*batch)
         p, q = (m.model.probabilities(m.model(*batch)) for m in (exact, fast))
+    assert logits.stance.dtype == torch.float32
     for name in ("stance", "slogan", "attack", "attack_targets"):
         assert torch.allclose(getattr(p, name), getattr(q, name), atol=0.05), name
 
 
 def test_int8_is_cpu_only(model_dir):
     with pytest.raises(ValueError, match="CPU only"):
-        load_model(model_dir, device="meta", quantize=True)
+        load_model(model_dir, device="meta", precision="int8")
+
+
+def test_unknown_precision_is_refused(model_dir):
+    with pytest.raises(ValueError, match="float32, bfloat16, int8"):
+        load_model(model_dir, precision="float16")
