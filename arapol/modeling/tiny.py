@@ -83,7 +83,7 @@ def bert_base_classifier(tokenizer_file: str | Path, threads: int, dtype: str = 
     """A ``transformers`` text-classification pipeline with BERT-base sizes and random weights.
 
     The reference the benchmarks compare arapol against (speed only: its labels mean nothing);
-    ``dtype`` (``float32``, ``bfloat16``) is the pipeline's own ``dtype`` argument.
+    ``dtype``: ``float32`` (the pipeline's default) or ``bfloat16``.
     """
     from transformers import (
         BertConfig,
@@ -96,6 +96,5 @@ def bert_base_classifier(tokenizer_file: str | Path, threads: int, dtype: str = 
     tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_file), pad_token="[PAD]",
                                         unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
     torch.manual_seed(0)
-    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()
-    return pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1,
-                    dtype=getattr(torch, dtype))
+    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval().to(getattr(torch, dtype))
+    return pipeline("text-classification", model=model, tokenizer=tokenizer, device=-1)
