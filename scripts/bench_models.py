@@ -13,8 +13,8 @@ French posts), with the same torch threads, batch size and 64-token truncation:
   the model alone; ``scripts/bench_pipeline.py`` measures the whole ``arapol label`` path.
   Measured in float32, bfloat16 and int8 (``load_model(precision=...)``).
 - transformers: ``pipeline("text-classification")`` with a BERT-base-sized
-  ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights) and the same
-  tokenizer, on ``--baseline-posts`` posts (posts/s is the comparable figure; the time
+  ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights), in float32 (the
+  pipeline's default) and in bfloat16, and the same tokenizer, on ``--baseline-posts`` posts (posts/s is the comparable figure; the time
   for all posts is extrapolated).
 """
 
@@ -63,11 +63,12 @@ def child_arapol(model_dir: Path, source: Path, n: int, threads: int, batch_size
                       "tokens": tokens, "stance_shape": list(logits["stance"].shape)}), file=sys.stderr)
 
 
-def child_transformers(model_dir: Path, source: Path, n: int, threads: int, batch_size: int) -> None:
+def child_transformers(model_dir: Path, source: Path, n: int, threads: int, batch_size: int,
+                       dtype: str = "float32") -> None:
     """(subprocess) transformers text-classification pipeline, BERT-base sizes, random weights."""
     from arapol.modeling.tiny import bert_base_classifier
 
-    classify = bert_base_classifier(model_dir / "tokenizer.json", threads)
+    classify = bert_base_classifier(model_dir / "tokenizer.json", threads, dtype)
     texts = _texts(source, n)
     started = time.perf_counter()
     classify(texts, batch_size=batch_size, truncation=True, max_length=64)
@@ -91,11 +92,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, model, source = args.child
-        if kind == "transformers":
-            child_transformers(Path(model), Path(source), args.posts, args.threads, args.batch_size)
-        else:
-            child_arapol(Path(model), Path(source), args.posts, args.threads, args.batch_size,
-                         kind.partition("-")[2] or "float32")
+        name, _, precision = kind.partition("-")
+        child = child_transformers if name == "transformers" else child_arapol
+        child(Path(model), Path(source), args.posts, args.threads, args.batch_size, precision or "float32")
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -120,14 +119,17 @@ def main() -> None:
         print(f"{kind:<15}: {result['posts']:,} posts in {result['seconds']:6.1f} s = {ours[kind][0]:7.0f} posts/s "
               f"(tokenization {result['tokenize_seconds']:.1f} s, {result['tokens'] / result['posts']:.1f} "
               f"tokens/post); peak RSS {rss:,.0f} MiB")
-    theirs, theirs_rss = measure("transformers", min(args.baseline_posts, len(posts)))
-    theirs_rate = theirs["posts"] / theirs["seconds"]
-    print(f"transformers   : {theirs['posts']:,} posts in {theirs['seconds']:6.1f} s = {theirs_rate:7.1f} posts/s "
-          f"(BERT-base sizes, random weights, text-classification pipeline); peak RSS {theirs_rss:,.0f} MiB; "
-          f"{len(posts):,} posts extrapolated: {len(posts) / theirs_rate / 60:.1f} min")
+    theirs = {}
+    for kind in ("transformers", "transformers-bfloat16"):
+        result, rss = measure(kind, min(args.baseline_posts, len(posts)))
+        theirs[kind] = (result["posts"] / result["seconds"], rss)
+        print(f"{kind:<15}: {result['posts']:,} posts in {result['seconds']:6.1f} s = {theirs[kind][0]:7.1f} posts/s "
+              f"(BERT-base sizes, random weights, text-classification pipeline); peak RSS {rss:,.0f} MiB; "
+              f"{len(posts):,} posts extrapolated: {len(posts) / theirs[kind][0] / 60:.1f} min")
     for kind, (rate, rss) in ours.items():
-        print(f"ratio: {kind} labels {rate / theirs_rate:.1f}x as many posts/s as transformers, "
-              f"with {rss / theirs_rss:.2f}x the peak memory")
+        print(f"ratio: {kind} labels " + ", ".join(
+            f"{rate / hf_rate:.1f}x as many posts/s as {hf} ({rss / hf_rss:.2f}x its peak memory)"
+            for hf, (hf_rate, hf_rss) in theirs.items()))
 
 
 if __name__ == "__main__":

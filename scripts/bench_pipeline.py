@@ -10,7 +10,8 @@
 3. A ``transformers`` ``pipeline("text-classification")`` with a BERT-base-sized model
    (``BertConfig()`` sizes, random weights, the stand-in's tokenizer) on a subset with 1
    and 2 torch threads, in float32 (its default) and, with ``--baseline-dtypes``, bfloat16,
-   extrapolated to the full set; same 64-token truncation. Ratios are to the best of them.
+   extrapolated to the full set; same 64-token truncation. Ratios are to the faster thread
+   count of each dtype.
 4. Per-post cost of ``arapol label`` at 1k, 10k and 100k posts (1M with --with-1m).
 
 ``arapol label`` runs with each ``--precision`` of ``--modes`` (float32, bfloat16, int8), with
@@ -218,19 +219,20 @@ def main() -> None:
               f"peak RSS {arapol.peak_rss_mib:,.0f} MiB (with its worker processes {arapol.tree_peak_mib:,.0f} MiB)")
 
     n = min(args.baseline_posts, len(posts))
-    best = 0.0
+    best: dict[str, float] = {}  # baseline dtype -> its best posts/s over the thread counts
     for dtype in args.baseline_dtypes.split(","):
         for hf_threads in (int(t) for t in args.baseline_threads.split(",")):
             hf = run_measured([sys.executable, __file__, "--baseline", str(model), str(source), dtype,
                                "--baseline-posts", str(n), "--threads", str(hf_threads),
                                "--batch-size", str(args.batch_size)])
             hf_rate = n / float(hf.stderr.split(" posts in ")[1].split()[0])
-            best = max(best, hf_rate)
+            best[dtype] = max(best.get(dtype, 0.0), hf_rate)
             print(f"transformers pipeline ({dtype}, {hf_threads} torch thread(s); BERT-base sizes, random weights, "
                   f"one head, no text layer): {n:,} posts, {hf_rate:.1f} posts/s loop -> {len(posts):,} posts "
                   f"extrapolated {len(posts) / hf_rate / 60:.1f} min; peak RSS {hf.peak_rss_mib:,.0f} MiB")
     for mode, rate in rates.items():
-        print(f"ratio (labelling loops): arapol label {mode} = {rate / best:.1f}x the best transformers run")
+        print(f"ratio (labelling loops): arapol label {mode} = " + ", ".join(
+            f"{rate / hf_rate:.1f}x transformers {dtype}" for dtype, hf_rate in best.items()))
 
     scales = [int(s) for s in args.scales.split(",")] + ([1_000_000] if args.with_1m else [])
     print(f"per-post cost of arapol label {args.scale_mode} (labelling loop; end to end adds startup; CPU: user+system "

@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, default=60.0, help="stop (with a checkpoint) after this long")
     parser.add_argument("--checkpoint-every", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--bf16", action="store_true",
+                        help="bfloat16 autocast (float32 weights and optimizer): about 1.5x faster on CPUs with AMX")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, no training")
     args = parser.parse_args()
@@ -251,7 +253,8 @@ def main() -> None:
             batches, batches_epoch = epoch_batches(encoded, args.batch_size, args.seed + epoch), epoch
         torch.manual_seed(args.seed * 1_000_003 + step)  # masking is reproducible on resume
         batch = collator([{"input_ids": encoded[i]} for i in batches[offset]])
-        loss = masked_lm_loss(model, batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            loss = masked_lm_loss(model, batch)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
