@@ -40,8 +40,7 @@ slightly on the other posts of a batch (activations are scaled per batch), so a 
 that distance of its threshold can differ from the float32 run. ``precision="bfloat16"`` runs
 the network in bfloat16: the fastest on CPUs with AMX (Intel Xeon since Sapphire Rapids) and on
 GPUs, with scores within about 0.01 of float32 (``scripts/train_models.py eval`` measures both);
-on a CPU without bfloat16 instructions it is slow. float32 is the default: its scores do not
-depend on the machine or the batch.
+on a CPU without bfloat16 instructions it is slow. float32 is the default and the reference.
 """
 
 from __future__ import annotations
@@ -62,7 +61,7 @@ import torch
 from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
 from arapol.modeling.data import CHARS_PER_TOKEN
 from arapol.modeling.evaluate import padded_batches
-from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, load_model
+from arapol.modeling.model import PRECISIONS, WEIGHTS_FILE, LoadedModel, Precision, load_model
 from arapol.preprocess import Preprocessor, Window, init_worker, worker_window
 
 __all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
@@ -122,12 +121,14 @@ def default_threads() -> int:
 
 def load(name_or_path: str | Path | None = None, revision: str | None = None,
          device: str | None = None, *, cache_dir: str | Path | None = None,
-         threads: int | None = None, precision: str = "float32") -> Pipeline:
+         threads: int | None = None, precision: Precision = "float32") -> Pipeline:
     """Load a pipeline: bundled default, local model directory or Hub repo id.
 
     ``threads`` sets ``torch.set_num_threads`` (process-wide); default: :func:`default_threads`.
     ``precision``: ``float32``, ``bfloat16`` or ``int8`` (CPU); see the module doc.
     """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
     directory = resolve_model(name_or_path, revision=revision, cache_dir=cache_dir)
     torch.set_num_threads(threads or default_threads())
     device = device or ("cuda" if torch.cuda.is_available() and precision != "int8" else "cpu")
@@ -342,7 +343,7 @@ class _Preparer:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _reload(directory: str, device: str, weights_sha256: str, precision: str = "float32") -> Pipeline:
+def _reload(directory: str, device: str, weights_sha256: str, precision: Precision = "float32") -> Pipeline:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UntrainedModelWarning)
         nlp = load(directory, device=device, precision=precision)

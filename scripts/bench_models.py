@@ -13,9 +13,9 @@ French posts), with the same torch threads, batch size and 64-token truncation:
   the model alone; ``scripts/bench_pipeline.py`` measures the whole ``arapol label`` path.
   Measured in float32, bfloat16 and int8 (``load_model(precision=...)``).
 - transformers: ``pipeline("text-classification")`` with a BERT-base-sized
-  ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights), in float32 (the
-  pipeline's default) and in bfloat16, and the same tokenizer, on ``--baseline-posts`` posts (posts/s is the comparable figure; the time
-  for all posts is extrapolated).
+  ``BertForSequenceClassification`` (``BertConfig()`` sizes, random weights) and the same
+  tokenizer, in float32 (the pipeline's default) and in bfloat16, on ``--baseline-posts`` posts
+  (posts/s is the comparable figure; the time for all posts is extrapolated).
 """
 
 from __future__ import annotations

@@ -75,6 +75,17 @@ def gather_posts(data: Path, n: int, seed: int = 0) -> tuple[list[str], str]:
     return posts, f"{n_real:,} from {data} + {len(synthetic):,} synthetic"
 
 
+def cpu_features() -> str:
+    """The CPU's bfloat16 / int8 matrix instructions (Linux /proc/cpuinfo), which decide what
+    ``--precision bfloat16`` and ``int8`` gain."""
+    try:
+        flags = next(line for line in open("/proc/cpuinfo") if line.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return "CPU flags unknown"
+    wanted = ("amx_bf16", "amx_int8", "avx512_bf16", "avx512_vnni", "avx2")
+    return "has " + (", ".join(f for f in wanted if f in flags) or "none of " + ", ".join(wanted))
+
+
 def write_jsonl(path: Path, posts: list[str], n: int) -> Path:
     """``n`` rows cycling over ``posts`` (windows of 1,024 rows never repeat a post)."""
     with path.open("w", encoding="utf-8") as out:
@@ -203,7 +214,7 @@ def main() -> None:
     if model is None:
         model = stand_in_model(args.work, posts)
         note = " (RANDOM WEIGHTS, 4 layers x 256, standing in until a trained model is bundled: speed only)"
-    print(f"machine: {len(os.sched_getaffinity(0))} usable CPUs, load average before start "
+    print(f"machine: {len(os.sched_getaffinity(0))} usable CPUs ({cpu_features()}), load average before start "
           f"{os.getloadavg()[0]:.1f} (other processes share the CPUs)")
     print(f"posts: {len(posts):,} ({origin}); model: {model}{note}")
 

@@ -256,11 +256,24 @@ def test_one_million_rows_in_flat_memory(tmp_path, model):
 
 
 @pytest.mark.parametrize("precision", ["int8", "bfloat16"])
-def test_precision_option(model, precision):
+def test_precision_option(model, precision, monkeypatch):
+    from arapol import pipeline
+
+    asked = []
+    real = pipeline.load_model
+    monkeypatch.setattr(pipeline, "load_model", lambda *a, **k: asked.append(k["precision"]) or real(*a, **k))
     result = run("-", "--model", model, "-q", "--precision", precision, input="\n".join(POSTS) + "\n")
     assert result.exit_code == 0, result.output
+    assert asked == [precision]
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == POSTS and all(r["error"] is None for r in rows)
+
+
+def test_precision_choices_are_the_models():
+    from arapol.cli.label import Precision
+    from arapol.modeling.model import PRECISIONS
+
+    assert tuple(Precision) == PRECISIONS
 
 
 def test_unknown_precision_is_refused(model):

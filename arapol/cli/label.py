@@ -45,7 +45,8 @@ def _cap_heap_growth() -> None:
 
 
 class Precision(StrEnum):
-    """How the network runs (``arapol.load(precision=...)``)."""
+    """How the network runs (``arapol.load(precision=...)``); the model module's ``PRECISIONS``,
+    spelled here so that ``arapol --help`` does not import torch."""
 
     float32 = "float32"
     bfloat16 = "bfloat16"
@@ -233,7 +234,7 @@ def label(
     batch_size: Annotated[int, typer.Option(min=1, help="Posts per forward pass.")] = 64,
     threads: Annotated[int | None, typer.Option(min=1, help="torch threads (default: usable cores - 1; one core preprocesses).")] = None,
     processes: Annotated[int | None, typer.Option(min=1, help="Processes: 1 preprocesses in this one; 2+ adds worker processes for the text layer (default: 2 on 2+ cores).")] = None,
-    precision: Annotated[Precision, typer.Option(help="float32 (exact); bfloat16 (fastest on CPUs with AMX, and GPUs) or int8 (CPU): scores within ~0.01 of float32.")] = Precision.float32,
+    precision: Annotated[Precision, typer.Option(help="float32 (the reference); bfloat16 (fastest on CPUs with AMX, and GPUs) or int8 (CPU): scores within ~0.01 of float32.")] = Precision.float32,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from the rows already in OUTPUT.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     report: Annotated[Path | None, typer.Option(help="Draw label distributions per actor to this PNG.")] = None,

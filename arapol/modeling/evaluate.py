@@ -53,7 +53,7 @@ from arapol.modeling.metrics import (
 )
 
 if TYPE_CHECKING:
-    from arapol.modeling.model import LoadedModel
+    from arapol.modeling.model import LoadedModel, Precision
 
 __all__ = [
     "TEXT_CLASSIFICATION_KEY",
@@ -395,8 +395,8 @@ def _select(posts: list[Post], origin: str | None) -> list[Post]:
     return [p for p in posts if origin is None or p.origin == origin]
 
 
-def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64, precision: str = "float32",
-                   **meta: Any) -> MultiTaskReport:
+def evaluate_posts(model_dir: str | Path, posts: Sequence[Post], batch_size: int = 64,
+                   precision: Precision = "float32", **meta: Any) -> MultiTaskReport:
     """Label ``posts`` with an arapol model (``precision`` as ``arapol label --precision``) and score them."""
     from arapol.modeling.model import load_model
 

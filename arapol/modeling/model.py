@@ -30,7 +30,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import torch
 from torch import nn
@@ -48,6 +48,7 @@ __all__ = [
     "Logits",
     "ModelFileError",
     "PRECISIONS",
+    "Precision",
     "Probabilities",
     "load_model",
     "quantize_int8",
@@ -64,7 +65,8 @@ TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
 MANIFEST_FILE = "manifest.json"
 REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FILE)
 HASHED_SUFFIXES = (".json", ".safetensors", ".txt")
-PRECISIONS = ("float32", "bfloat16", "int8")  # how load_model runs the network (files stay float32)
+Precision = Literal["float32", "bfloat16", "int8"]  # how load_model runs the network (files stay float32)
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 
 class ModelFileError(ValueError):
@@ -279,7 +281,7 @@ class LoadedModel:
     directory: Path
     pad_id: int
     files: dict[str, Any]  # manifest entries: name -> {"sha256", "size"}
-    precision: str = "float32"  # one of PRECISIONS
+    precision: Precision = "float32"
 
 
 def _encoder_config(data: dict[str, Any], path: Path) -> Any:
@@ -314,7 +316,8 @@ def _pad_id(directory: Path, tokenizer: Any) -> int:
     return pad_id
 
 
-def load_model(directory: str | Path, device: str | torch.device = "cpu", precision: str = "float32") -> LoadedModel:
+def load_model(directory: str | Path, device: str | torch.device = "cpu",
+               precision: Precision = "float32") -> LoadedModel:
     """Verify the manifest, then build the model from JSON + safetensors only.
 
     ``precision``: ``float32``; ``bfloat16`` (the network's weights and activations; fast on CPUs
@@ -343,8 +346,8 @@ def load_model(directory: str | Path, device: str | torch.device = "cpu", precis
     model = model.to(device).eval()
     if precision == "int8":
         model = quantize_int8(model)
-    elif precision == "bfloat16":
-        for name, module in model.named_children():
-            if name != "wide":
-                module.to(torch.bfloat16)
+    elif precision == "bfloat16":  # all but the n-gram heads, which run in NumPy, float32
+        wide, model.wide = model.wide, None
+        model.to(torch.bfloat16)
+        model.wide = wide
     return LoadedModel(model, tokenizer, config, directory, _pad_id(directory, tokenizer), files, precision)

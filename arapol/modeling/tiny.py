@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Literal
 
 import torch
 
@@ -79,7 +80,8 @@ def make_random_model(
     return save_model(model, tokenizer, directory)
 
 
-def bert_base_classifier(tokenizer_file: str | Path, threads: int, dtype: str = "float32"):
+def bert_base_classifier(tokenizer_file: str | Path, threads: int,
+                         dtype: Literal["float32", "bfloat16"] = "float32") -> Any:
     """A ``transformers`` text-classification pipeline with BERT-base sizes and random weights.
 
     The reference the benchmarks compare arapol against (speed only: its labels mean nothing);
@@ -92,6 +94,8 @@ def bert_base_classifier(tokenizer_file: str | Path, threads: int, dtype: str = 
         pipeline,
     )
 
+    if dtype not in ("float32", "bfloat16"):
+        raise ValueError(f"dtype {dtype!r}: float32 or bfloat16")
     torch.set_num_threads(threads)
     tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_file), pad_token="[PAD]",
                                         unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")

@@ -180,15 +180,15 @@ def test_lower_precision_stays_close_to_float32(model_dir, precision):
     assert (exact.precision, fast.precision) == ("float32", precision)
     if precision == "int8":
         assert "quantized" in type(fast.model.slogan_head).__module__
-    else:
+    else:  # the wide heads' side: tests/modeling/test_wide.py
         assert fast.model.encoder.embeddings.word_embeddings.weight.dtype == torch.bfloat16
-        assert fast.model.wide is None or all(b.dtype != torch.bfloat16 for b in fast.model.wide.buffers())
+        assert fast.model.stance_head[0].weight.dtype == fast.model.target_queries.dtype == torch.bfloat16
     batch = _batch(exact, ["صوتوا على الحمامة", "l7okouma fachla bzaf", "ⴰⵣⵓⵍ"])
     with torch.inference_mode():
         logits = fast.model(*batch)
         p, q = (m.model.probabilities(m.model(*batch)) for m in (exact, fast))
     assert logits.stance.dtype == torch.float32
-    for name in ("stance", "slogan", "attack", "attack_targets"):
+    for name in ("stance", "slogan", "attack", "attack_targets"):  # random tiny model: looser than ~0.01
         assert torch.allclose(getattr(p, name), getattr(q, name), atol=0.05), name
 
 

@@ -8,6 +8,7 @@ from arapol.modeling.tiny import bert_base_classifier, make_random_model
 def model_dir(tmp_path_factory):
     return make_random_model(tmp_path_factory.mktemp("tiny"))
 
+
 @pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
 def test_bert_base_classifier_runs_in_the_dtype_asked(model_dir, dtype):
     classify = bert_base_classifier(model_dir / "tokenizer.json", threads=1, dtype=dtype)

@@ -174,6 +174,12 @@ def test_wide_heads_survive_save_and_load(tmp_path):
     assert torch.equal(loaded.model.wide.binary_weight, model.wide.binary_weight)
     texts = ["صوتوا على الحمامة", "l7koma"]
     assert np.allclose(loaded.model.wide.logits(texts)["slogan"], model.wide.logits(texts)["slogan"])
+    half = load_model(tmp_path / "wide", precision="bfloat16")  # the network in bf16, the n-gram heads not
+    assert half.model.slogan_head.weight.dtype == torch.bfloat16
+    assert all(b.dtype == torch.float32 for b in half.model.wide.buffers())
+    assert torch.equal(half.model.wide.binary_weight, model.wide.binary_weight)
+    for head, value in half.model.wide.logits(texts).items():
+        assert np.array_equal(value, loaded.model.wide.logits(texts)[head]), head
 
 
 @pytest.mark.parametrize("wide", [{"n_features": 3, "mix": {}}, {"n_features": N, "mix": {"stance": -1}},
