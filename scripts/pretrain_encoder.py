@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--checkpoint-every", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--bf16", action="store_true",
-                        help="bfloat16 autocast (float32 weights and optimizer state): faster on CPUs with AMX")
+                        help="bfloat16 autocast (float32 weights and optimizer state)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--export-only", action="store_true", help="export the last checkpoint, no training")
     args = parser.parse_args()
