@@ -61,7 +61,7 @@ import torch
 from arapol.labels import Analysis, AttackResult, SloganResult, Stance, StanceResult
 from arapol.modeling.data import CHARS_PER_TOKEN
 from arapol.modeling.evaluate import padded_batches
-from arapol.modeling.model import PRECISIONS, WEIGHTS_FILE, LoadedModel, Precision, load_model
+from arapol.modeling.model import WEIGHTS_FILE, LoadedModel, Precision, check_precision, load_model
 from arapol.preprocess import Preprocessor, Window, init_worker, worker_window
 
 __all__ = ["DEFAULT_MODEL_DIR", "Pipeline", "UntrainedModelWarning", "default_threads", "load", "resolve_model"]
@@ -127,8 +127,7 @@ def load(name_or_path: str | Path | None = None, revision: str | None = None,
     ``threads`` sets ``torch.set_num_threads`` (process-wide); default: :func:`default_threads`.
     ``precision``: ``float32``, ``bfloat16`` or ``int8`` (CPU); see the module doc.
     """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    check_precision(precision)  # before any Hub download
     directory = resolve_model(name_or_path, revision=revision, cache_dir=cache_dir)
     torch.set_num_threads(threads or default_threads())
     device = device or ("cuda" if torch.cuda.is_available() and precision != "int8" else "cpu")

@@ -50,6 +50,7 @@ __all__ = [
     "PRECISIONS",
     "Precision",
     "Probabilities",
+    "check_precision",
     "load_model",
     "quantize_int8",
     "save_model",
@@ -316,6 +317,18 @@ def _pad_id(directory: Path, tokenizer: Any) -> int:
     return pad_id
 
 
+def check_precision(precision: str) -> None:
+    """Raise ValueError unless ``precision`` is one of :data:`PRECISIONS`.
+
+    >>> check_precision("fp8")
+    Traceback (most recent call last):
+    ...
+    ValueError: precision 'fp8': choose one of float32, bfloat16, int8
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+
+
 def load_model(directory: str | Path, device: str | torch.device = "cpu",
                precision: Precision = "float32") -> LoadedModel:
     """Verify the manifest, then build the model from JSON + safetensors only.
@@ -327,8 +340,7 @@ def load_model(directory: str | Path, device: str | torch.device = "cpu",
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
 
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    check_precision(precision)
     if precision == "int8" and torch.device(device).type != "cpu":
         raise ValueError(f"int8 quantization runs on CPU only, not on {device}")
     directory = Path(directory)
